@@ -1,0 +1,66 @@
+# volspawn — see README.md. Build knobs live in config.mk.
+include config.mk
+
+SRC = $(wildcard src/*.c)
+LIBSRC = $(filter-out src/main.c,$(SRC))
+TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+
+all: volspawn
+
+# Normal objects in build/, sanitized ones in build-asan/.
+build/%.o: src/%.c $(wildcard src/*.h) config.mk
+	@mkdir -p build
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+build-asan/%.o: src/%.c $(wildcard src/*.h) config.mk
+	@mkdir -p build-asan
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+volspawn: $(SRC:src/%.c=build/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+build-asan/volspawn: $(SRC:src/%.c=build-asan/%.o)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
+	@mkdir -p build-asan/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+asan: build-asan/volspawn
+
+unit: $(TESTS:%=build/tests/%)
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+
+unit-asan: $(TESTS:%=build-asan/tests/%)
+	@for t in $^; do echo "== $$t"; $$t || exit 1; done
+
+# The integration suite runs the installed program as an ordinary user;
+# helpers/run-bats installs it where that user can reach it.
+bats: volspawn
+	helpers/run-bats $(CURDIR)/volspawn
+
+bats-asan: build-asan/volspawn
+	helpers/run-bats $(CURDIR)/build-asan/volspawn
+
+# Everything, plain and under ASan+UBSan.
+check: unit bats unit-asan bats-asan
+
+install: volspawn
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 volspawn $(DESTDIR)$(BINDIR)/volspawn
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/volspawn
+
+bench: volspawn
+	bench/startup
+
+clean:
+	rm -rf build build-asan volspawn
+
+.PHONY: all asan unit unit-asan bats bats-asan check install uninstall bench clean
+.SECONDARY:

@@ -1,0 +1,114 @@
+/* child.c — the steps inside the namespaces, from clone to exec. */
+#include "child.h"
+#include "channel.h"
+#include "env.h"
+#include "layout.h"
+#include "net.h"
+#include "reaper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+__attribute__((noreturn)) static void fail(int sock, const struct err *e)
+{
+	channel_send(sock, MSG_ERROR, -1, e);
+	_exit(1);
+}
+
+/* Host paths are opened before we become container root: the invoking user
+ * may reach paths (a 0700 home) that container root may not. */
+static int open_sources(const struct config *c, struct layout *l, struct err *e)
+{
+	l->tree_fd = open(c->directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (l->tree_fd < 0)
+		return err_sys(e, errno, "cannot open %s", c->directory);
+	l->bind_fds = calloc(c->n_binds + 1, sizeof *l->bind_fds);
+	if (!l->bind_fds)
+		return err_set(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->n_binds; i++) {
+		l->bind_fds[i] = open(c->binds[i].src, O_PATH | O_CLOEXEC);
+		if (l->bind_fds[i] < 0)
+			return err_sys(e, errno, "bind source %s", c->binds[i].src);
+	}
+	return 0;
+}
+
+/* The front is gone if its end of the channel is closed. PR_SET_PDEATHSIG
+ * is cleared when our uid changes, so it is armed again after each change
+ * and the front's liveness checked, closing the race in between. */
+static void die_with_front(int sock)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (!channel_peer_alive(sock))
+		_exit(1);
+}
+
+static int become_root(struct err *e)
+{
+	if (setresgid(0, 0, 0) < 0 || setgroups(0, NULL) < 0 || setresuid(0, 0, 0) < 0)
+		return err_sys(e, errno, "cannot become root in the user namespace");
+	return 0;
+}
+
+static int pivot(int root_fd, struct err *e)
+{
+	if (fchdir(root_fd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return err_sys(e, errno, "cannot pivot into the new root");
+	/* the old root now sits on top of the new one; detach it and all below */
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return err_sys(e, errno, "cannot detach the old root");
+	return 0;
+}
+
+static int assemble(const struct config *c, struct layout *l, struct err *e)
+{
+	int r;
+	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+		return err_sys(e, errno, "cannot set the host name");
+	/* host mount events may still reach us; ours never reach the host */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		return err_sys(e, errno, "cannot make our mounts private");
+	if ((r = layout_build(l, e)) < 0)
+		return r;
+	if (c->private_network && (r = net_loopback_up()) < 0)
+		return err_sys(e, -r, "cannot bring up the loopback interface");
+	if ((r = pivot(l->root_fd, e)) < 0)
+		return r;
+	if (c->chdir && chdir(c->chdir) < 0)
+		return err_sys(e, errno, "--chdir=%s", c->chdir);
+	return 0;
+}
+
+void child_main(const struct config *c, int sock)
+{
+	struct err e = { 0 };
+	struct layout l = { .cfg = c, .tree_fd = -1, .idmapped_fd = -1, .staging_fd = -1, .root_fd = -1 };
+	char uuid[37];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	int type = channel_recv(sock, &l.idmapped_fd, NULL);
+	if (type != MSG_GO)
+		_exit(1);   /* the front is gone: it has said why */
+	if (open_sources(c, &l, &e) < 0 || become_root(&e) < 0)
+		fail(sock, &e);
+	die_with_front(sock);
+	if (assemble(c, &l, &e) < 0)
+		fail(sock, &e);
+
+	env_uuid(uuid);
+	char **env = env_build(c, uuid);
+	if (!env)
+		fail(sock, &(struct err){ ENOMEM, "out of memory" });
+	channel_send(sock, MSG_READY, -1, NULL);
+	/* nothing of the host may reach the payload but stdin, stdout, stderr */
+	syscall(SYS_close_range, 3U, ~0U, 0U);
+	reaper_run(c, env);
+}

@@ -1,0 +1,7 @@
+/* child.h — the container's first process: root of the new namespaces,
+ * it assembles the tree, pivots into it and becomes PID 1. */
+#pragma once
+
+#include "config.h"
+
+__attribute__((noreturn)) void child_main(const struct config *c, int sock);

@@ -1,0 +1,45 @@
+/* config.h — the parsed command line, the only state shared between files. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum volatile_mode {
+	VOLATILE_NO,
+	VOLATILE_YES,      /* tmpfs root, the tree's /usr read-only */
+	VOLATILE_STATE,    /* the tree read-only, tmpfs /var */
+	VOLATILE_OVERLAY,  /* tmpfs overlay over the whole tree */
+};
+
+struct bind {
+	char *src;        /* absolute host path */
+	char *dst;        /* absolute container path */
+	bool read_only;
+	bool recursive;   /* rbind (default) or norbind */
+};
+
+struct tmpfs {
+	char *path;       /* absolute container path */
+	char *options;    /* mount options, e.g. "mode=0755,size=1g" */
+};
+
+struct config {
+	char *directory;              /* the OS tree, "/" by default */
+	enum volatile_mode volatile_mode;
+	bool volatile_set;            /* given on the command line */
+	struct bind *binds;
+	size_t n_binds;
+	struct tmpfs *tmpfs;
+	size_t n_tmpfs;
+	char **setenv;                /* NAME=VALUE, in order; later wins */
+	size_t n_setenv;
+	char *chdir;
+	char *machine;
+	char *hostname;               /* defaults to machine */
+	bool private_network;
+	bool pipe;
+	bool quiet;
+	char **command;               /* NULL: root's login shell */
+};
+
+void config_free(struct config *c);

@@ -1,0 +1,11 @@
+/* env.h — the container's environment: a clean one, never the host's. */
+#pragma once
+
+#include "config.h"
+
+/* NULL-terminated NAME=VALUE list for the payload; free with env_free. */
+char **env_build(const struct config *c, const char *uuid);
+void env_free(char **env);
+
+/* A random RFC 4122 UUID in its 36-character text form. */
+void env_uuid(char out[37]);

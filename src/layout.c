@@ -1,0 +1,379 @@
+/* layout.c — the container's layout: every mount, directory and link that
+ * volspawn makes, in one table, applied in order below the new root. */
+#include "layout.h"
+#include "mount-util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum kind {
+	ROOT,    /* the root mount itself: a tmpfs, the tree, or an overlay */
+	DIR_,    /* a directory */
+	FILE_,   /* a file holding `what` */
+	LINK,    /* a symlink to `what` */
+	FS,      /* a new filesystem of type `what` */
+	BIND,    /* a bind mount of `what`: "tree:PATH", "host:PATH" or "root:PATH" */
+	RO,      /* the mount point made read-only (a bind onto itself) */
+	MERGE,   /* the tree's /usr-merge links: bin, sbin, lib, lib64, ... */
+	ZONE,    /* the host's /etc/localtime link */
+	COPY,    /* a copy of the host file `what` */
+};
+
+enum when {
+	V_YES = 1, V_STATE = 2, V_OVERLAY = 4, V_NO = 8,
+	V_ANY = 15,
+	NETNS = 16,     /* only with --private-network */
+	HOSTNET = 32,   /* only without it */
+	OPTIONAL = 64,  /* skip when the target does not exist */
+};
+
+struct row {
+	enum kind kind;
+	const char *where;
+	const char *what;
+	const char *options;
+	uint64_t attr;
+	mode_t mode;
+	unsigned when;
+};
+
+#define RDONLY MOUNT_ATTR_RDONLY
+#define NOSUID MOUNT_ATTR_NOSUID
+#define NODEV MOUNT_ATTR_NODEV
+#define NOEXEC MOUNT_ATTR_NOEXEC
+#define TMPFS_ROOT "mode=0755,size=25%,nr_inodes=1m"
+
+/* The container, top to bottom; sizes and modes as systemd-nspawn's. */
+static const struct row table[] = {
+/*	 kind   where                         what                   options / contents                            attr                     mode   when */
+	{ ROOT,  "/",                          "tmpfs",               TMPFS_ROOT,                                   0,                       0,     V_YES },
+	{ ROOT,  "/",                          "tree:",               NULL,                                         RDONLY,                  0,     V_STATE },
+	{ ROOT,  "/",                          "tree:",               NULL,                                         0,                       0,     V_NO },
+	{ ROOT,  "/",                          "overlay",             NULL,                                         0,                       0,     V_OVERLAY },
+	{ DIR_,  "/usr",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ BIND,  "/usr",                       "tree:usr",            NULL,                                         RDONLY,                  0,     V_YES },
+	{ MERGE, "/",                          NULL,                  NULL,                                         0,                       0,     V_YES },
+	{ DIR_,  "/etc",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ DIR_,  "/var",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ DIR_,  "/root",                      NULL,                  NULL,                                         0,                       0700,  V_YES },
+	{ ZONE,  "/etc/localtime",             NULL,                  NULL,                                         0,                       0,     V_YES | V_OVERLAY },
+	{ COPY,  "/etc/resolv.conf",           "/etc/resolv.conf",    NULL,                                         0,                       0644,  V_YES | V_OVERLAY },
+	{ FS,    "/var",                       "tmpfs",               TMPFS_ROOT,                                   0,                       0,     V_STATE },
+	{ DIR_,  "/tmp",                       NULL,                  NULL,                                         0,                       01777, V_ANY },
+	{ FS,    "/tmp",                       "tmpfs",               "mode=1777,size=10%,nr_inodes=400k",          NOSUID | NODEV,          0,     V_ANY },
+	{ DIR_,  "/run",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FS,    "/run",                       "tmpfs",               "mode=0755,size=20%,nr_inodes=800k",          NOSUID | NODEV,          0,     V_ANY },
+	{ DIR_,  "/run/host",                  NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FILE_, "/run/host/container-manager", "volspawn\n",         NULL,                                         0,                       0444,  V_ANY },
+	{ DIR_,  "/run/host/inaccessible",     NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FILE_, "/run/host/inaccessible/reg", "",                    NULL,                                         0,                       0000,  V_ANY },
+	{ DIR_,  "/run/host/inaccessible/dir", NULL,                  NULL,                                         0,                       0000,  V_ANY },
+	{ DIR_,  "/dev",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FS,    "/dev",                       "tmpfs",               "mode=0755,size=4m,nr_inodes=64k",            NOSUID,                  0,     V_ANY },
+	{ BIND,  "/dev/null",                  "host:/dev/null",      NULL,                                         0,                       0666,  V_ANY },
+	{ BIND,  "/dev/zero",                  "host:/dev/zero",      NULL,                                         0,                       0666,  V_ANY },
+	{ BIND,  "/dev/full",                  "host:/dev/full",      NULL,                                         0,                       0666,  V_ANY },
+	{ BIND,  "/dev/random",                "host:/dev/random",    NULL,                                         0,                       0666,  V_ANY },
+	{ BIND,  "/dev/urandom",               "host:/dev/urandom",   NULL,                                         0,                       0666,  V_ANY },
+	{ BIND,  "/dev/tty",                   "host:/dev/tty",       NULL,                                         0,                       0666,  V_ANY },
+	{ DIR_,  "/dev/pts",                   NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FS,    "/dev/pts",                   "devpts",              "newinstance,ptmxmode=0666,mode=620,gid=5",   NOSUID | NOEXEC,         0,     V_ANY },
+	{ LINK,  "/dev/ptmx",                  "pts/ptmx",            NULL,                                         0,                       0,     V_ANY },
+	{ DIR_,  "/dev/shm",                   NULL,                  NULL,                                         0,                       01777, V_ANY },
+	{ FS,    "/dev/shm",                   "tmpfs",               "mode=1777,size=10%,nr_inodes=400k",          NOSUID | NODEV,          0,     V_ANY },
+	{ DIR_,  "/dev/mqueue",                NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	{ FS,    "/dev/mqueue",                "mqueue",              NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY },
+	{ LINK,  "/dev/fd",                    "/proc/self/fd",       NULL,                                         0,                       0,     V_ANY },
+	{ LINK,  "/dev/stdin",                 "/proc/self/fd/0",     NULL,                                         0,                       0,     V_ANY },
+	{ LINK,  "/dev/stdout",                "/proc/self/fd/1",     NULL,                                         0,                       0,     V_ANY },
+	{ LINK,  "/dev/stderr",                "/proc/self/fd/2",     NULL,                                         0,                       0,     V_ANY },
+	{ DIR_,  "/proc",                      NULL,                  NULL,                                         0,                       0555,  V_ANY },
+	{ FS,    "/proc",                      "proc",                NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY },
+	{ RO,    "/proc/sys",                  NULL,                  NULL,                                         0,                       0,     V_ANY },
+	{ BIND,  "/proc/kallsyms",             "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
+	{ BIND,  "/proc/kcore",                "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
+	{ BIND,  "/proc/keys",                 "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
+	{ BIND,  "/proc/sysrq-trigger",        "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
+	{ BIND,  "/proc/timer_list",           "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/acpi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/apm",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/asound",               NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/bus",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/fs",                   NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/irq",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ RO,    "/proc/scsi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	{ DIR_,  "/sys",                       NULL,                  NULL,                                         0,                       0555,  V_ANY },
+	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
+	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS },
+};
+
+/* In our private mount namespace, a tmpfs over /tmp holds the root mount
+ * point (and an overlay's upper and work directories) until the pivot. */
+#define STAGING "/tmp"
+
+const char *layout_idmapped_path(enum volatile_mode mode)
+{
+	return mode == VOLATILE_YES ? "usr" : mode == VOLATILE_OVERLAY ? NULL : "";
+}
+
+static bool wanted(const struct row *r, const struct config *c)
+{
+	static const unsigned by_mode[] = {
+		[VOLATILE_NO] = V_NO, [VOLATILE_YES] = V_YES,
+		[VOLATILE_STATE] = V_STATE, [VOLATILE_OVERLAY] = V_OVERLAY,
+	};
+	if (!(r->when & by_mode[c->volatile_mode]))
+		return false;
+	if ((r->when & NETNS) && !c->private_network)
+		return false;
+	return !((r->when & HOSTNET) && c->private_network);
+}
+
+/* A detached tree for "tree:PATH", "host:PATH" or "root:PATH". */
+static int source_tree(struct layout *l, const char *what, uint64_t attr)
+{
+	const char *path = strchr(what, ':') + 1;
+	if (strncmp(what, "tree:", 5) == 0) {
+		const char *idmapped = layout_idmapped_path(l->cfg->volatile_mode);
+		if (l->idmapped_fd >= 0 && idmapped && strcmp(path, idmapped) == 0) {
+			int fd = l->idmapped_fd;
+			l->idmapped_fd = -1;
+			return fd;
+		}
+		return tree_clone(l->tree_fd, path, true, attr, -1);
+	}
+	if (strncmp(what, "root:", 5) == 0)
+		return tree_clone(l->root_fd, path + 1, false, attr, -1);
+	return tree_clone(AT_FDCWD, path, true, attr, -1);
+}
+
+static int attach(int tree, int rootfd, const char *where)
+{
+	if (tree < 0)
+		return tree;
+	int r = tree_attach(tree, rootfd, where);
+	close(tree);
+	return r;
+}
+
+static int overlay_root(struct layout *l)
+{
+	char opts[256];
+	if (mkdirat(l->staging_fd, "upper", 0755) < 0 || mkdirat(l->staging_fd, "work", 0755) < 0)
+		return -errno;
+	snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d,upperdir=" STAGING "/upper,workdir=" STAGING "/work", l->tree_fd);
+	int fd = fs_new("overlay", "overlay", opts, 0);
+	if (fd == -EINVAL) {  /* inside a user namespace overlayfs wants user.* xattrs */
+		strncat(opts, ",userxattr", sizeof opts - strlen(opts) - 1);
+		fd = fs_new("overlay", "overlay", opts, 0);
+	}
+	return attach(fd, l->staging_fd, "root");
+}
+
+static int mount_root(struct layout *l, const struct row *r)
+{
+	int fd;
+	if (strcmp(r->what, "overlay") == 0)
+		fd = overlay_root(l);
+	else if (strcmp(r->what, "tmpfs") == 0)
+		fd = attach(fs_new("tmpfs", "tmpfs", r->options, r->attr), l->staging_fd, "root");
+	else
+		fd = attach(source_tree(l, r->what, r->attr), l->staging_fd, "root");
+	if (fd < 0)
+		return fd;
+	l->root_fd = openat(l->staging_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return l->root_fd < 0 ? -errno : 0;
+}
+
+/* bin, sbin, lib... exactly as the tree links them into /usr. */
+static int merge_links(struct layout *l, struct err *e)
+{
+	static const char *const names[] = { "bin", "sbin", "lib", "lib64", "lib32", "libx32" };
+	char target[256];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		ssize_t n = readlinkat(l->tree_fd, names[i], target, sizeof target - 1);
+		if (n < 0 && errno == ENOENT)
+			continue;
+		if (n < 0 && errno == EINVAL)
+			return err_set(e, EISDIR, "%s/%s is not a link into /usr: --volatile=yes needs a tree with a merged /usr; use --volatile=state or overlay",
+				       l->cfg->directory, names[i]);
+		if (n < 0)
+			return err_sys(e, errno, "cannot read %s/%s", l->cfg->directory, names[i]);
+		target[n] = '\0';
+		if (symlinkat(target, l->root_fd, names[i]) < 0)
+			return err_sys(e, errno, "cannot create /%s", names[i]);
+	}
+	return 0;
+}
+
+/* nspawn's way: a relative link to the host's zone in the container's /usr. */
+static int zone_link(struct layout *l, const struct row *r)
+{
+	char target[256], rel[300];
+	ssize_t n = readlink("/etc/localtime", target, sizeof target - 1);
+	if (n < 0)
+		return 0;   /* no zone on the host: UTC, as without the link */
+	target[n] = '\0';
+	const char *zone = strstr(target, "zoneinfo/");
+	if (!zone)
+		return 0;
+	snprintf(rel, sizeof rel, "../usr/share/%s", zone);
+	const char *name = strrchr(r->where, '/') + 1;
+	int dir = resolve_in(l->root_fd, "/etc");
+	if (dir < 0)
+		return dir;
+	int ret = symlinkat(rel, dir, name) < 0 && errno != EEXIST ? -errno : 0;
+	close(dir);
+	return ret;
+}
+
+static int copy_host_file(struct layout *l, const struct row *r)
+{
+	char buf[65536];
+	int fd = open(r->what, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	ssize_t n = read(fd, buf, sizeof buf);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return write_in(l->root_fd, r->where, buf, (size_t)n, r->mode);
+}
+
+static int link_in(int rootfd, const char *target, const char *where)
+{
+	char parent[256];
+	snprintf(parent, sizeof parent, "%s", where);
+	*strrchr(parent, '/') = '\0';
+	int dir = resolve_in(rootfd, parent);
+	if (dir < 0)
+		return dir;
+	int r = symlinkat(target, dir, strrchr(where, '/') + 1) < 0 && errno != EEXIST ? -errno : 0;
+	close(dir);
+	return r;
+}
+
+static int bind_row(struct layout *l, const struct row *r)
+{
+	if (r->mode) {   /* a device node or file: it needs a file to sit on */
+		int t = touch_in(l->root_fd, r->where, 0644);
+		if (t < 0)
+			return t;
+	}
+	return attach(source_tree(l, r->what, r->attr), l->root_fd, r->where);
+}
+
+static int apply(struct layout *l, const struct row *r, struct err *e)
+{
+	switch (r->kind) {
+	case ROOT:
+		return mount_root(l, r);
+	case DIR_: {
+		int ret = mkdir_p_in(l->root_fd, r->where, r->mode);
+		int fd = ret < 0 ? -1 : resolve_in(l->root_fd, r->where);
+		/* mkdir's mode passes the umask; the sticky bit needs chmod */
+		if (fd >= 0 && r->mode & S_ISVTX) {
+			char p[64];
+			snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
+			chmod(p, r->mode);
+		}
+		if (fd >= 0)
+			close(fd);
+		return ret;
+	}
+	case FILE_:
+		return write_in(l->root_fd, r->where, r->what, strlen(r->what), r->mode);
+	case LINK:
+		return link_in(l->root_fd, r->what, r->where);
+	case FS:
+		return attach(fs_new(r->what, r->what, r->options, r->attr), l->root_fd, r->where);
+	case BIND:
+		return bind_row(l, r);
+	case RO:
+		return attach(tree_clone(l->root_fd, r->where + 1, true, RDONLY, -1), l->root_fd, r->where);
+	case MERGE:
+		return merge_links(l, e);
+	case ZONE:
+		return zone_link(l, r);
+	case COPY:
+		return copy_host_file(l, r);
+	}
+	return -EINVAL;
+}
+
+static const char *verb(enum kind k)
+{
+	switch (k) {
+	case FS: case BIND: case ROOT: return "mount";
+	case RO: return "make read-only";
+	default: return "create";
+	}
+}
+
+static int user_binds(struct layout *l, struct err *e)
+{
+	const struct config *c = l->cfg;
+	for (size_t i = 0; i < c->n_binds; i++) {
+		const struct bind *b = &c->binds[i];
+		struct stat st;
+		int r = fstat(l->bind_fds[i], &st) < 0 ? -errno : 0;
+		if (r == 0)
+			r = S_ISDIR(st.st_mode) ? mkdir_p_in(l->root_fd, b->dst, 0755) : touch_in(l->root_fd, b->dst, 0644);
+		if (r == 0)
+			r = attach(tree_clone(l->bind_fds[i], "", b->recursive, b->read_only ? RDONLY : 0, -1), l->root_fd, b->dst);
+		if (r < 0)
+			return err_sys(e, -r, "cannot bind %s to %s", b->src, b->dst);
+	}
+	for (size_t i = 0; i < c->n_tmpfs; i++) {
+		const struct tmpfs *t = &c->tmpfs[i];
+		int r = mkdir_p_in(l->root_fd, t->path, 0755);
+		if (r == 0)
+			r = attach(fs_new("tmpfs", "tmpfs", t->options, NOSUID | NODEV), l->root_fd, t->path);
+		if (r < 0)
+			return err_sys(e, -r, "cannot mount --tmpfs=%s:%s", t->path, t->options);
+	}
+	return 0;
+}
+
+static int staging(struct layout *l, struct err *e)
+{
+	int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r = host < 0 ? -errno : attach(fs_new("tmpfs", "tmpfs", "mode=0700,size=1m", 0), host, STAGING);
+	if (host >= 0)
+		close(host);
+	if (r < 0)
+		return err_sys(e, -r, "cannot mount a private tmpfs on " STAGING);
+	l->staging_fd = open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (l->staging_fd < 0 || mkdirat(l->staging_fd, "root", 0755) < 0)
+		return err_sys(e, errno, "cannot prepare " STAGING);
+	return 0;
+}
+
+int layout_build(struct layout *l, struct err *e)
+{
+	int r = staging(l, e);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+		const struct row *row = &table[i];
+		if (!wanted(row, l->cfg))
+			continue;
+		e->code = 0;
+		r = apply(l, row, e);
+		if (r == -ENOENT && (row->when & OPTIONAL))
+			continue;
+		if (r < 0 && e->code)
+			return r;
+		if (r < 0)
+			return err_sys(e, -r, "cannot %s %s%s%s", verb(row->kind), row->where,
+				       row->kind == FS || row->kind == ROOT ? " as " : "",
+				       row->kind == FS || row->kind == ROOT ? row->what : "");
+	}
+	return user_binds(l, e);
+}

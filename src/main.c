@@ -1,0 +1,21 @@
+/* main.c — volspawn: boot a throwaway twin of the host, without root. */
+#include "config.h"
+#include "err.h"
+#include "front.h"
+#include "options.h"
+
+int main(int argc, char **argv)
+{
+	struct config c = { 0 };
+	struct err e = { 0 };
+	int r = options_parse(argc, argv, &c, &e);
+	if (r != 0) {
+		if (r < 0)
+			err_print(&e);
+		config_free(&c);
+		return r < 0 ? 1 : 0;
+	}
+	r = front_run(&c);
+	config_free(&c);
+	return r;
+}

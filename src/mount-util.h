@@ -1,0 +1,32 @@
+/* mount-util.h — fd-based mount primitives. A mount is made in two steps:
+ * a detached tree (a new filesystem or a clone of an existing path), then
+ * attached at a path resolved inside the container root, so symlinks in an
+ * OS tree can never point a mount outside it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Open path below rootfd as O_PATH, resolving as if rootfd were "/". */
+int resolve_in(int rootfd, const char *path);
+
+/* mkdir -p below rootfd; existing directories are fine. */
+int mkdir_p_in(int rootfd, const char *path, mode_t mode);
+
+/* Create an empty regular file (and its parents) below rootfd. */
+int touch_in(int rootfd, const char *path, mode_t mode);
+
+/* Write a small file below rootfd (parents must exist). */
+int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t mode);
+
+/* A detached new filesystem. options: comma-separated, as for mount(8);
+ * VFS flags in it (ro, nosuid, nodev, noexec, ...) become mount attributes. */
+int fs_new(const char *type, const char *source, const char *options, uint64_t attr);
+
+/* A detached clone of dirfd/path (path "" clones dirfd itself), with
+ * attributes set recursively; userns_fd >= 0 makes it an idmapped mount. */
+int tree_clone(int dirfd, const char *path, bool recursive, uint64_t attr, int userns_fd);
+
+/* Attach a detached tree at path below rootfd. */
+int tree_attach(int treefd, int rootfd, const char *path);

@@ -1,0 +1,275 @@
+/* options.c — parsing the command line into struct config. */
+#include "options.h"
+#include "spec.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	OPT_VOLATILE = 0x100,
+	OPT_PRIVATE_USERS,
+	OPT_BIND,
+	OPT_BIND_RO,
+	OPT_TMPFS,
+	OPT_CHDIR,
+	OPT_HOSTNAME,
+	OPT_PRIVATE_NETWORK,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "directory",       required_argument, NULL, 'D' },
+	{ "volatile",        optional_argument, NULL, OPT_VOLATILE },
+	{ "private-users",   optional_argument, NULL, OPT_PRIVATE_USERS },
+	{ "bind",            required_argument, NULL, OPT_BIND },
+	{ "bind-ro",         required_argument, NULL, OPT_BIND_RO },
+	{ "tmpfs",           required_argument, NULL, OPT_TMPFS },
+	{ "chdir",           required_argument, NULL, OPT_CHDIR },
+	{ "setenv",          required_argument, NULL, 'E' },
+	{ "machine",         required_argument, NULL, 'M' },
+	{ "hostname",        required_argument, NULL, OPT_HOSTNAME },
+	{ "private-network", no_argument,       NULL, OPT_PRIVATE_NETWORK },
+	{ "pipe",            no_argument,       NULL, 'P' },
+	{ "quiet",           no_argument,       NULL, 'q' },
+	{ "help",            no_argument,       NULL, 'h' },
+	{ "version",         no_argument,       NULL, OPT_VERSION },
+	{ 0 }
+};
+
+static void usage(void)
+{
+	printf("Usage: volspawn [OPTIONS...] [COMMAND [ARGS...]]\n"
+	       "\n"
+	       "Run a command in a throwaway container made from an OS tree, without root.\n"
+	       "\n"
+	       "  -D --directory=PATH       OS tree to use (default: /)\n"
+	       "     --volatile[=MODE]      yes: tmpfs root and read-only /usr (default for /);\n"
+	       "                            state: read-only tree, tmpfs /var;\n"
+	       "                            overlay: tmpfs overlay over the tree; no\n"
+	       "  -U --private-users[=pick|yes|no]\n"
+	       "                            accepted; a user namespace is always used\n"
+	       "     --bind=SRC[:DST[:OPTS]]\n"
+	       "                            bind a host path (OPTS: rbind, norbind)\n"
+	       "     --bind-ro=SRC[:DST[:OPTS]]\n"
+	       "                            the same, read-only\n"
+	       "     --tmpfs=PATH[:OPTS]    mount a tmpfs\n"
+	       "     --chdir=PATH           working directory of the command\n"
+	       "  -E --setenv=NAME=VALUE    set an environment variable\n"
+	       "  -M --machine=NAME         machine name (default: from the directory)\n"
+	       "     --hostname=NAME        host name (default: the machine name)\n"
+	       "     --private-network      loopback only\n"
+	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
+	       "  -q --quiet                no informational messages\n"
+	       "  -h --help                 this help\n"
+	       "     --version              print the version\n");
+}
+
+static int push(void **array, size_t *n, size_t size, const void *item)
+{
+	void *a = realloc(*array, (*n + 1) * size);
+	if (!a)
+		return -ENOMEM;
+	memcpy((char *)a + *n * size, item, size);
+	*array = a;
+	(*n)++;
+	return 0;
+}
+
+static int set_string(char **dst, const char *s)
+{
+	free(*dst);
+	*dst = strdup(s);
+	return *dst ? 0 : -ENOMEM;
+}
+
+static int private_users(const char *s, struct config *c, struct err *e)
+{
+	if (!s || !strcmp(s, "yes") || !strcmp(s, "pick") || !strcmp(s, "true"))
+		return 0;
+	if (!strcmp(s, "no") || !strcmp(s, "false")) {
+		if (!c->quiet)
+			notice("a user namespace is always used; --private-users=%s is ignored", s);
+		return 0;
+	}
+	return err_set(e, EINVAL, "--private-users=%s: expected pick, yes or no", s);
+}
+
+/* Relative directories are taken from the working directory, as nspawn does. */
+static int directory(const char *s, struct config *c, struct err *e)
+{
+	char cwd[4096];
+	if (!*s)
+		return err_set(e, EINVAL, "--directory: expected a path");
+	if (s[0] == '/')
+		return set_string(&c->directory, s);
+	if (!getcwd(cwd, sizeof cwd))
+		return err_sys(e, errno, "--directory=%s: cannot resolve a relative path", s);
+	free(c->directory);
+	return asprintf(&c->directory, "%s/%s", cwd, s) < 0 ? (c->directory = NULL, -ENOMEM) : 0;
+}
+
+static int absolute_path(const char *opt, const char *s, struct err *e)
+{
+	if (s[0] != '/')
+		return err_set(e, EINVAL, "%s=%s: expected an absolute path", opt, s);
+	return 0;
+}
+
+/* Report what getopt stopped at in one line of our own. */
+static int unknown_option(int opt, char **argv, struct err *e)
+{
+	const char *what = argv[optind - 1];
+	if (opt == ':' || (optopt && strchr("DEM", optopt)))
+		return err_set(e, EINVAL, "option %s needs a value; see volspawn --help", what);
+	if (optopt)
+		return err_set(e, EINVAL, "unknown option -%c; see volspawn --help", optopt);
+	return err_set(e, EINVAL, "unknown or malformed option %s; see volspawn --help", what);
+}
+
+static int one_option(int opt, char **argv, struct config *c, struct err *e)
+{
+	struct bind b;
+	struct tmpfs t;
+	char *s;
+	int r;
+
+	switch (opt) {
+	case 'D':
+		return directory(optarg, c, e);
+	case OPT_VOLATILE:
+		c->volatile_set = true;
+		return spec_volatile(optarg, &c->volatile_mode, e);
+	case 'U':
+	case OPT_PRIVATE_USERS:
+		return private_users(opt == 'U' ? NULL : optarg, c, e);
+	case OPT_BIND:
+	case OPT_BIND_RO:
+		if ((r = spec_bind(optarg, opt == OPT_BIND_RO, &b, e)) < 0)
+			return r;
+		if ((r = push((void **)&c->binds, &c->n_binds, sizeof b, &b)) < 0)
+			spec_bind_free(&b);
+		return r;
+	case OPT_TMPFS:
+		if ((r = spec_tmpfs(optarg, &t, e)) < 0)
+			return r;
+		if ((r = push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
+			spec_tmpfs_free(&t);
+		return r;
+	case OPT_CHDIR:
+		if ((r = absolute_path("--chdir", optarg, e)) < 0)
+			return r;
+		return set_string(&c->chdir, optarg);
+	case 'E':
+		if ((r = spec_setenv(optarg, e)) < 0)
+			return r;
+		if (!(s = strdup(optarg)))
+			return -ENOMEM;
+		if ((r = push((void **)&c->setenv, &c->n_setenv, sizeof s, &s)) < 0)
+			free(s);
+		return r;
+	case 'M':
+		if (!spec_hostname_valid(optarg))
+			return err_set(e, EINVAL, "--machine=%s: expected a valid host name (letters, digits, '-', '.')", optarg);
+		return set_string(&c->machine, optarg);
+	case OPT_HOSTNAME:
+		if (!spec_hostname_valid(optarg))
+			return err_set(e, EINVAL, "--hostname=%s: expected a valid host name (letters, digits, '-', '.')", optarg);
+		return set_string(&c->hostname, optarg);
+	case OPT_PRIVATE_NETWORK:
+		c->private_network = true;
+		return 0;
+	case 'P':
+		c->pipe = true;
+		return 0;
+	case 'q':
+		c->quiet = true;
+		return 0;
+	default:
+		return unknown_option(opt, argv, e);
+	}
+}
+
+/* nspawn names a machine after its directory, and after the host for "/". */
+static int default_machine(struct config *c, struct err *e)
+{
+	char buf[256];
+	if (strcmp(c->directory, "/") == 0) {
+		if (gethostname(buf, sizeof buf) < 0)
+			return err_sys(e, errno, "cannot read the host name");
+		buf[sizeof buf - 1] = '\0';
+	} else {
+		char *copy = strdup(c->directory);
+		if (!copy)
+			return -ENOMEM;
+		snprintf(buf, sizeof buf, "%s", basename(copy));
+		free(copy);
+	}
+	spec_hostname_cleanup(buf);
+	if (!spec_hostname_valid(buf))
+		return err_set(e, EINVAL, "cannot derive a machine name from %s; give one with --machine=NAME", c->directory);
+	return set_string(&c->machine, buf);
+}
+
+static int finish(struct config *c, struct err *e)
+{
+	int r;
+	if (!c->directory && (r = set_string(&c->directory, "/")) < 0)
+		return r;
+	if (!c->volatile_set && strcmp(c->directory, "/") == 0)
+		c->volatile_mode = VOLATILE_YES;
+	if (strcmp(c->directory, "/") == 0 && c->volatile_mode != VOLATILE_YES && c->volatile_mode != VOLATILE_STATE)
+		return err_set(e, EINVAL, "--directory=/ needs --volatile=yes or --volatile=state, so the host is never written");
+	if (!c->machine && (r = default_machine(c, e)) < 0)
+		return r;
+	if (!c->hostname && (r = set_string(&c->hostname, c->machine)) < 0)
+		return r;
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct config *c, struct err *e)
+{
+	int opt, r;
+
+	opterr = 0;
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "+:D:UE:M:Pqh", long_options, NULL)) != -1) {
+		if (opt == 'h') {
+			usage();
+			return 1;
+		}
+		if (opt == OPT_VERSION) {
+			printf("volspawn %s\n", VERSION);
+			return 1;
+		}
+		if ((r = one_option(opt, argv, c, e)) < 0)
+			return r == -ENOMEM ? err_set(e, ENOMEM, "out of memory") : r;
+	}
+	if (optind < argc)
+		c->command = argv + optind;
+	if ((r = finish(c, e)) < 0)
+		return r == -ENOMEM ? err_set(e, ENOMEM, "out of memory") : r;
+	return 0;
+}
+
+void config_free(struct config *c)
+{
+	for (size_t i = 0; i < c->n_binds; i++)
+		spec_bind_free(&c->binds[i]);
+	for (size_t i = 0; i < c->n_tmpfs; i++)
+		spec_tmpfs_free(&c->tmpfs[i]);
+	for (size_t i = 0; i < c->n_setenv; i++)
+		free(c->setenv[i]);
+	free(c->binds);
+	free(c->tmpfs);
+	free(c->setenv);
+	free(c->directory);
+	free(c->chdir);
+	free(c->machine);
+	free(c->hostname);
+	*c = (struct config){ 0 };
+}

@@ -1,0 +1,28 @@
+/* spec.h — parsers for option values: pure functions, unit-tested. */
+#pragma once
+
+#include "config.h"
+#include "err.h"
+
+/* "yes", "no", "state", "overlay" and booleans, as systemd-nspawn. */
+int spec_volatile(const char *s, enum volatile_mode *out, struct err *e);
+
+/* "SRC[:DST[:OPTS]]", colons in paths escaped as "\:"; OPTS: rbind, norbind. */
+int spec_bind(const char *s, bool read_only, struct bind *out, struct err *e);
+void spec_bind_free(struct bind *b);
+
+/* "PATH[:OPTS]"; OPTS default to "mode=0755". */
+int spec_tmpfs(const char *s, struct tmpfs *out, struct err *e);
+void spec_tmpfs_free(struct tmpfs *t);
+
+/* "NAME=VALUE" with a valid environment variable name. */
+int spec_setenv(const char *s, struct err *e);
+
+/* A host name as systemd accepts it: labels of [A-Za-z0-9-], dots between, ≤64 bytes. */
+bool spec_hostname_valid(const char *s);
+
+/* Lower-case a candidate machine name and drop what a host name can't hold. */
+void spec_hostname_cleanup(char *s);
+
+/* A user or group name as shadow-utils accepts it. */
+bool spec_user_name_valid(const char *s);
