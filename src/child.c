@@ -100,6 +100,7 @@ void child_main(const struct config *c, int sock)
 	if (open_sources(c, &l, &e) < 0 || become_root(&e) < 0)
 		fail(sock, &e);
 	die_with_front(sock);
+	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
 	if (assemble(c, &l, &e) < 0)
 		fail(sock, &e);
 

@@ -99,17 +99,20 @@ static int private_users(const char *s, struct config *c, struct err *e)
 	return err_set(e, EINVAL, "--private-users=%s: expected pick, yes or no", s);
 }
 
-/* Relative directories are taken from the working directory, as nspawn does. */
+/* The canonical path, so that "//", "/." or a link to / count as the host's
+ * root; a path that does not exist is kept for ostree_check to report. */
 static int directory(const char *s, struct config *c, struct err *e)
 {
 	char cwd[4096];
 	if (!*s)
 		return err_set(e, EINVAL, "--directory: expected a path");
+	free(c->directory);
+	if ((c->directory = realpath(s, NULL)))
+		return 0;
 	if (s[0] == '/')
 		return set_string(&c->directory, s);
 	if (!getcwd(cwd, sizeof cwd))
 		return err_sys(e, errno, "--directory=%s: cannot resolve a relative path", s);
-	free(c->directory);
 	return asprintf(&c->directory, "%s/%s", cwd, s) < 0 ? (c->directory = NULL, -ENOMEM) : 0;
 }
 
@@ -124,11 +127,19 @@ static int absolute_path(const char *opt, const char *s, struct err *e)
 static int unknown_option(int opt, char **argv, struct err *e)
 {
 	const char *what = argv[optind - 1];
-	if (opt == ':' || (optopt && strchr("DEM", optopt)))
-		return err_set(e, EINVAL, "option %s needs a value; see volspawn --help", what);
-	if (optopt)
+	if (strncmp(what, "--", 2) != 0) {
+		if (opt == ':')
+			return err_set(e, EINVAL, "option -%c needs a value; see volspawn --help", optopt);
 		return err_set(e, EINVAL, "unknown option -%c; see volspawn --help", optopt);
-	return err_set(e, EINVAL, "unknown or malformed option %s; see volspawn --help", what);
+	}
+	if (opt == ':')
+		return err_set(e, EINVAL, "option %s needs a value; see volspawn --help", what);
+	const char *eq = strchr(what, '=');
+	for (const struct option *o = long_options; eq && o->name; o++)
+		if (o->has_arg == no_argument && strlen(o->name) == (size_t)(eq - what - 2) &&
+		    strncmp(o->name, what + 2, eq - what - 2) == 0)
+			return err_set(e, EINVAL, "option --%s takes no value; see volspawn --help", o->name);
+	return err_set(e, EINVAL, "unknown option %s; see volspawn --help", what);
 }
 
 static int one_option(int opt, char **argv, struct config *c, struct err *e)

@@ -58,7 +58,7 @@ static bool path_ok(const char *p)
 	return true;
 }
 
-static int bind_options(const char *opts, struct bind *b, const char *spec, struct err *e)
+static int bind_options(const char *opts, struct bind *b, const char *opt, const char *spec, struct err *e)
 {
 	char *copy = strdup(opts), *save = NULL;
 	if (!copy)
@@ -72,7 +72,7 @@ static int bind_options(const char *opts, struct bind *b, const char *spec, stru
 		else if (strcmp(o, "noidmap") == 0)
 			;
 		else {
-			r = err_set(e, EINVAL, "bind spec '%s': unknown option '%s' (expected rbind or norbind)", spec, o);
+			r = err_set(e, EINVAL, "%s=%s: unknown option '%s' (expected rbind or norbind)", opt, spec, o);
 			break;
 		}
 	}
@@ -114,7 +114,7 @@ int spec_bind(const char *s, bool read_only, struct bind *out, struct err *e)
 		r = err_set(e, EINVAL, "%s=%s: destination '%s' must be an absolute path without . or .. (expected SRC[:DST[:OPTS]])", opt, s, b.dst);
 		goto fail;
 	}
-	if (opts && (r = bind_options(opts, &b, s, e)) < 0)
+	if (opts && (r = bind_options(opts, &b, opt, s, e)) < 0)
 		goto fail;
 	free(opts);
 	*out = b;
@@ -179,7 +179,7 @@ bool spec_hostname_valid(const char *s)
 		unsigned char c = s[i];
 		if (c == '.' && s[i + 1] == '.')
 			return false;
-		if (!(isalnum(c) || c == '-' || c == '.' || c == '_'))
+		if (!(isalnum(c) || c == '-' || c == '.'))
 			return false;
 	}
 	return true;
@@ -190,20 +190,21 @@ void spec_hostname_cleanup(char *s)
 	char *o = s;
 	for (char *c = s; *c; c++) {
 		unsigned char ch = *c;
-		if (isalnum(ch) || ch == '-' || ch == '_' || (ch == '.' && o > s && o[-1] != '.'))
+		if (isalnum(ch) || ch == '-' || (ch == '.' && o > s && o[-1] != '.'))
 			*o++ = tolower(ch);
 	}
+	if (o - s > 64)
+		o = s + 64;
 	while (o > s && o[-1] == '.')
 		o--;
 	*o = '\0';
-	if (strlen(s) > 64)
-		s[64] = '\0';
 }
 
 bool spec_user_name_valid(const char *s)
 {
 	size_t n = strlen(s);
-	if (n == 0 || n > 32 || s[0] == '-' || isdigit((unsigned char)s[0]))
+	if (n == 0 || n > 32 || s[0] == '-' || s[0] == '$' || isdigit((unsigned char)s[0]) ||
+	    strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];

@@ -18,7 +18,7 @@ void spec_tmpfs_free(struct tmpfs *t);
 /* "NAME=VALUE" with a valid environment variable name. */
 int spec_setenv(const char *s, struct err *e);
 
-/* A host name as systemd accepts it: labels of [A-Za-z0-9-], dots between, ≤64 bytes. */
+/* A host name as systemd accepts it: [A-Za-z0-9-] with single dots between, ≤64 bytes. */
 bool spec_hostname_valid(const char *s);
 
 /* Lower-case a candidate machine name and drop what a host name can't hold. */

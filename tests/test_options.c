@@ -1,0 +1,592 @@
+/* test_options.c — the command line, parsed into struct config. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "spec.h"
+
+#define assert_contains(haystack, needle)                                        \
+	do {                                                                     \
+		if (!strstr((haystack), (needle)))                               \
+			fail_msg("\"%s\" does not contain \"%s\"", (haystack), (needle)); \
+	} while (0)
+
+/* Parse a NULL-terminated argument list, with "volspawn" as argv[0]. */
+#define PARSE(c, e, ...) parse((c), (e), (char *[]){ "volspawn", __VA_ARGS__, NULL })
+#define PARSE_NOTHING(c, e) parse((c), (e), (char *[]){ "volspawn", NULL })
+
+/* Everything a test parses, freed after each test whatever happened. */
+struct fixture {
+	struct config c;
+	struct err e;
+};
+
+static int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	if (!f)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int fixture_teardown(void **state)
+{
+	struct fixture *f = *state;
+	config_free(&f->c);
+	free(f);
+	return 0;
+}
+
+static int parse(struct config *c, struct err *e, char **argv)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	return options_parse(argc, argv, c, e);
+}
+
+/* Expect a usage error; e->msg must be set. */
+static void assert_rejected(int r, const struct err *e)
+{
+	if (r != -EINVAL)
+		fail_msg("options_parse = %d, expected -EINVAL", r);
+	assert_int_equal(e->code, EINVAL);
+	assert_true(e->msg[0] != '\0');
+}
+
+static void assert_parsed(int r, const struct err *e)
+{
+	if (r != 0)
+		fail_msg("options_parse = %d: %s", r, e->msg);
+}
+
+/* Redirect a file descriptor into a temporary file for a while. */
+struct capture {
+	int fd, saved;
+	FILE *tmp;
+};
+
+static void capture_start(struct capture *cap, int fd)
+{
+	fflush(NULL);
+	cap->fd = fd;
+	cap->tmp = tmpfile();
+	assert_non_null(cap->tmp);
+	cap->saved = dup(fd);
+	assert_true(cap->saved >= 0);
+	assert_true(dup2(fileno(cap->tmp), fd) >= 0);
+}
+
+/* Stop capturing; returns what was written, to be freed. */
+static char *capture_stop(struct capture *cap)
+{
+	char *text = calloc(4097, 1);
+	fflush(NULL);
+	dup2(cap->saved, cap->fd);
+	close(cap->saved);
+	rewind(cap->tmp);
+	assert_non_null(text);
+	size_t n = fread(text, 1, 4096, cap->tmp);
+	text[n] = '\0';
+	fclose(cap->tmp);
+	return text;
+}
+
+static char *host_machine_name(void)
+{
+	static char buf[256];
+	assert_int_equal(gethostname(buf, sizeof buf), 0);
+	buf[sizeof buf - 1] = '\0';
+	spec_hostname_cleanup(buf);
+	return buf;
+}
+
+/* ---- defaults and --directory ---------------------------------------- */
+
+static void test_defaults(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE_NOTHING(&f->c, &f->e), &f->e);
+	assert_string_equal(f->c.directory, "/");
+	assert_int_equal(f->c.volatile_mode, VOLATILE_YES);
+	assert_null(f->c.command);
+	assert_int_equal(f->c.n_binds, 0);
+	assert_int_equal(f->c.n_tmpfs, 0);
+	assert_int_equal(f->c.n_setenv, 0);
+	assert_false(f->c.private_network);
+	assert_false(f->c.pipe);
+	assert_false(f->c.quiet);
+}
+
+static void test_default_machine_is_host_name(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE_NOTHING(&f->c, &f->e), &f->e);
+	assert_string_equal(f->c.machine, host_machine_name());
+}
+
+static void test_default_hostname_is_machine(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-M", "box"), &f->e);
+	assert_string_equal(f->c.machine, "box");
+	assert_string_equal(f->c.hostname, "box");
+}
+
+static void test_default_hostname_is_default_machine(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE_NOTHING(&f->c, &f->e), &f->e);
+	assert_string_equal(f->c.hostname, f->c.machine);
+}
+
+static void test_hostname_option_overrides(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-M", "box", "--hostname=web"), &f->e);
+	assert_string_equal(f->c.machine, "box");
+	assert_string_equal(f->c.hostname, "web");
+}
+
+static void test_directory_absolute_kept(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/trees/fedora"), &f->e);
+	assert_string_equal(f->c.directory, "/srv/trees/fedora");
+}
+
+static void test_directory_relative_made_absolute(void **state)
+{
+	struct fixture *f = *state;
+	char cwd[4096], expected[4200];
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	snprintf(expected, sizeof expected, "%s/trees/fedora", cwd);
+	assert_parsed(PARSE(&f->c, &f->e, "--directory=trees/fedora"), &f->e);
+	assert_string_equal(f->c.directory, expected);
+}
+
+static void test_directory_empty_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--directory="), &f->e);
+}
+
+static void test_machine_named_after_directory(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/Fedora 40/"), &f->e);
+	assert_string_equal(f->c.machine, "fedora40");
+	assert_string_equal(f->c.hostname, "fedora40");
+}
+
+static void test_other_directory_not_volatile_by_default(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/tree"), &f->e);
+	assert_int_equal(f->c.volatile_mode, VOLATILE_NO);
+}
+
+/* ---- --volatile ------------------------------------------------------- */
+
+static void test_volatile_state_with_root_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/", "--volatile=state"), &f->e);
+	assert_int_equal(f->c.volatile_mode, VOLATILE_STATE);
+}
+
+static void test_volatile_no_with_root_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "-D", "/", "--volatile=no"), &f->e);
+	assert_contains(f->e.msg, "--volatile");
+}
+
+static void test_volatile_overlay_with_root_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--volatile=overlay"), &f->e);
+	assert_contains(f->e.msg, "--volatile");
+}
+
+/* The host tree is the host tree however its path is spelled. */
+static void test_volatile_no_with_root_spelled_differently_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "-D", "//", "-M", "box", "--volatile=no"), &f->e);
+}
+
+static void test_volatile_no_with_other_directory_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/tree", "--volatile=no"), &f->e);
+	assert_int_equal(f->c.volatile_mode, VOLATILE_NO);
+}
+
+static void test_volatile_overlay_with_other_directory_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/tree", "--volatile=overlay"), &f->e);
+	assert_int_equal(f->c.volatile_mode, VOLATILE_OVERLAY);
+}
+
+static void test_volatile_without_value_is_yes(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-D", "/srv/tree", "--volatile"), &f->e);
+	assert_int_equal(f->c.volatile_mode, VOLATILE_YES);
+}
+
+static void test_volatile_bad_value_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--volatile=sometimes"), &f->e);
+	assert_contains(f->e.msg, "sometimes");
+}
+
+/* ---- --private-users -------------------------------------------------- */
+
+static void test_private_users_short_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-U"), &f->e);
+}
+
+static void test_private_users_pick_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--private-users=pick"), &f->e);
+}
+
+static void test_private_users_without_value_accepted(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--private-users"), &f->e);
+}
+
+static void test_private_users_bogus_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--private-users=bogus"), &f->e);
+	assert_contains(f->e.msg, "bogus");
+}
+
+/* ---- bad options ------------------------------------------------------ */
+
+/* Parse expecting a usage error, and nothing printed by getopt. */
+static void parse_rejected_silently(struct fixture *f, char **argv)
+{
+	struct capture cap;
+	capture_start(&cap, STDERR_FILENO);
+	int r = parse(&f->c, &f->e, argv);
+	char *printed = capture_stop(&cap);
+	if (printed[0])
+		fail_msg("printed on stderr: \"%s\"", printed);
+	free(printed);
+	assert_rejected(r, &f->e);
+}
+
+static void test_unknown_long_option(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "--bogus", NULL });
+	assert_contains(f->e.msg, "--bogus");
+}
+
+static void test_unknown_short_option(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "-x", NULL });
+	assert_contains(f->e.msg, "-x");
+}
+
+static void test_unknown_short_option_in_a_group(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "-qx", NULL });
+	assert_contains(f->e.msg, "-x");
+}
+
+static void test_short_option_missing_value(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "-D", NULL });
+	assert_contains(f->e.msg, "-D");
+	assert_contains(f->e.msg, "value");
+}
+
+static void test_long_option_missing_value(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "--bind", NULL });
+	assert_contains(f->e.msg, "--bind");
+	assert_contains(f->e.msg, "value");
+}
+
+/* A flag given a value is named as typed, not as some other option. */
+static void test_flag_given_a_value_names_it(void **state)
+{
+	struct fixture *f = *state;
+	parse_rejected_silently(f, (char *[]){ "volspawn", "--private-network=yes", NULL });
+	assert_contains(f->e.msg, "--private-network");
+}
+
+/* ---- accumulating options --------------------------------------------- */
+
+static void test_binds_accumulate_in_order(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--bind=/srv/a", "--bind-ro=/srv/b:/b", "--bind", "/srv/c:/c:norbind"), &f->e);
+	assert_int_equal(f->c.n_binds, 3);
+	assert_string_equal(f->c.binds[0].src, "/srv/a");
+	assert_string_equal(f->c.binds[0].dst, "/srv/a");
+	assert_false(f->c.binds[0].read_only);
+	assert_string_equal(f->c.binds[1].src, "/srv/b");
+	assert_string_equal(f->c.binds[1].dst, "/b");
+	assert_true(f->c.binds[1].read_only);
+	assert_string_equal(f->c.binds[2].dst, "/c");
+	assert_false(f->c.binds[2].recursive);
+}
+
+static void test_bad_bind_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--bind-ro=relative"), &f->e);
+	assert_contains(f->e.msg, "--bind-ro");
+}
+
+static void test_tmpfs_accumulate_in_order(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--tmpfs=/scratch", "--tmpfs", "/cache:size=1m,mode=0700"), &f->e);
+	assert_int_equal(f->c.n_tmpfs, 2);
+	assert_string_equal(f->c.tmpfs[0].path, "/scratch");
+	assert_string_equal(f->c.tmpfs[0].options, "mode=0755");
+	assert_string_equal(f->c.tmpfs[1].path, "/cache");
+	assert_string_equal(f->c.tmpfs[1].options, "size=1m,mode=0700");
+}
+
+static void test_setenv_accumulate_in_order(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-E", "A=1", "--setenv=B=2", "-EA=3"), &f->e);
+	assert_int_equal(f->c.n_setenv, 3);
+	assert_string_equal(f->c.setenv[0], "A=1");
+	assert_string_equal(f->c.setenv[1], "B=2");
+	assert_string_equal(f->c.setenv[2], "A=3");
+}
+
+static void test_bad_setenv_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "-E", "1A=x"), &f->e);
+	assert_contains(f->e.msg, "1A=x");
+}
+
+/* ---- names ------------------------------------------------------------ */
+
+static void test_invalid_machine_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "-M", "bad name!"), &f->e);
+	assert_contains(f->e.msg, "bad name!");
+}
+
+static void test_invalid_hostname_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--hostname=a..b"), &f->e);
+	assert_contains(f->e.msg, "a..b");
+}
+
+/* ---- other options ---------------------------------------------------- */
+
+static void test_flags(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--private-network", "-P", "--quiet"), &f->e);
+	assert_true(f->c.private_network);
+	assert_true(f->c.pipe);
+	assert_true(f->c.quiet);
+}
+
+static void test_chdir_absolute_kept(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--chdir=/root/work"), &f->e);
+	assert_string_equal(f->c.chdir, "/root/work");
+}
+
+static void test_chdir_relative_rejected(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "--chdir=work"), &f->e);
+}
+
+/* ---- the command ------------------------------------------------------ */
+
+static void test_command_after_double_dash(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-q", "--", "ls", "-l", "/"), &f->e);
+	assert_non_null(f->c.command);
+	assert_string_equal(f->c.command[0], "ls");
+	assert_string_equal(f->c.command[1], "-l");
+	assert_string_equal(f->c.command[2], "/");
+	assert_null(f->c.command[3]);
+}
+
+static void test_command_double_dash_keeps_dashed_command(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "--", "-q"), &f->e);
+	assert_non_null(f->c.command);
+	assert_string_equal(f->c.command[0], "-q");
+	assert_null(f->c.command[1]);
+	assert_false(f->c.quiet);
+}
+
+static void test_command_at_first_non_option(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-q", "sh", "-c", "echo hi"), &f->e);
+	assert_true(f->c.quiet);
+	assert_non_null(f->c.command);
+	assert_string_equal(f->c.command[0], "sh");
+	assert_string_equal(f->c.command[1], "-c");
+	assert_string_equal(f->c.command[2], "echo hi");
+	assert_null(f->c.command[3]);
+}
+
+static void test_options_after_command_belong_to_it(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "ls", "--bind=/srv", "-D", "/srv/tree", "-x"), &f->e);
+	assert_int_equal(f->c.n_binds, 0);
+	assert_string_equal(f->c.directory, "/");
+	assert_string_equal(f->c.command[0], "ls");
+	assert_string_equal(f->c.command[1], "--bind=/srv");
+	assert_string_equal(f->c.command[2], "-D");
+	assert_string_equal(f->c.command[4], "-x");
+	assert_null(f->c.command[5]);
+}
+
+/* ---- --help and --version --------------------------------------------- */
+
+/* Parse expecting 1; returns what went to stdout, to be freed. */
+static char *parse_printing(struct fixture *f, char **argv)
+{
+	struct capture cap;
+	capture_start(&cap, STDOUT_FILENO);
+	int r = parse(&f->c, &f->e, argv);
+	char *printed = capture_stop(&cap);
+	if (r != 1) {
+		free(printed);
+		fail_msg("options_parse = %d, expected 1", r);
+	}
+	return printed;
+}
+
+static void test_help(void **state)
+{
+	struct fixture *f = *state;
+	char *out = parse_printing(f, (char *[]){ "volspawn", "--help", NULL });
+	assert_contains(out, "Usage: volspawn");
+	free(out);
+}
+
+static void test_help_short(void **state)
+{
+	struct fixture *f = *state;
+	char *out = parse_printing(f, (char *[]){ "volspawn", "-h", NULL });
+	assert_contains(out, "Usage: volspawn");
+	free(out);
+}
+
+static void test_version(void **state)
+{
+	struct fixture *f = *state;
+	char *out = parse_printing(f, (char *[]){ "volspawn", "--version", NULL });
+	assert_string_equal(out, "volspawn " VERSION "\n");
+	free(out);
+}
+
+static void test_help_wins_over_later_errors(void **state)
+{
+	struct fixture *f = *state;
+	char *out = parse_printing(f, (char *[]){ "volspawn", "--help", "--bogus", NULL });
+	free(out);
+}
+
+#define options_test(t) cmocka_unit_test_setup_teardown(t, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		options_test(test_defaults),
+		options_test(test_default_machine_is_host_name),
+		options_test(test_default_hostname_is_machine),
+		options_test(test_default_hostname_is_default_machine),
+		options_test(test_hostname_option_overrides),
+		options_test(test_directory_absolute_kept),
+		options_test(test_directory_relative_made_absolute),
+		options_test(test_directory_empty_rejected),
+		options_test(test_machine_named_after_directory),
+		options_test(test_other_directory_not_volatile_by_default),
+
+		options_test(test_volatile_state_with_root_accepted),
+		options_test(test_volatile_no_with_root_rejected),
+		options_test(test_volatile_overlay_with_root_rejected),
+		options_test(test_volatile_no_with_root_spelled_differently_rejected),
+		options_test(test_volatile_no_with_other_directory_accepted),
+		options_test(test_volatile_overlay_with_other_directory_accepted),
+		options_test(test_volatile_without_value_is_yes),
+		options_test(test_volatile_bad_value_rejected),
+
+		options_test(test_private_users_short_accepted),
+		options_test(test_private_users_pick_accepted),
+		options_test(test_private_users_without_value_accepted),
+		options_test(test_private_users_bogus_rejected),
+
+		options_test(test_unknown_long_option),
+		options_test(test_unknown_short_option),
+		options_test(test_unknown_short_option_in_a_group),
+		options_test(test_short_option_missing_value),
+		options_test(test_long_option_missing_value),
+		options_test(test_flag_given_a_value_names_it),
+
+		options_test(test_binds_accumulate_in_order),
+		options_test(test_bad_bind_rejected),
+		options_test(test_tmpfs_accumulate_in_order),
+		options_test(test_setenv_accumulate_in_order),
+		options_test(test_bad_setenv_rejected),
+
+		options_test(test_invalid_machine_rejected),
+		options_test(test_invalid_hostname_rejected),
+
+		options_test(test_flags),
+		options_test(test_chdir_absolute_kept),
+		options_test(test_chdir_relative_rejected),
+
+		options_test(test_command_after_double_dash),
+		options_test(test_command_double_dash_keeps_dashed_command),
+		options_test(test_command_at_first_non_option),
+		options_test(test_options_after_command_belong_to_it),
+
+		options_test(test_help),
+		options_test(test_help_short),
+		options_test(test_version),
+		options_test(test_help_wins_over_later_errors),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
