@@ -141,7 +141,7 @@ setup() {
 
 @test "the host name is the machine name, by default the host's" {
 	run vs -- cat /proc/sys/kernel/hostname
-	assert_output "$(hostname)"
+	assert_output "$(cat /proc/sys/kernel/hostname)"
 	run vs -M testbox -- cat /proc/sys/kernel/hostname
 	assert_output testbox
 	run vs -M testbox --hostname=other -- cat /proc/sys/kernel/hostname
