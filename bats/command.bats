@@ -31,6 +31,12 @@ setup() {
 	[ ! -e /usr/volspawn-probe ]
 }
 
+@test "rootless, host-root files in /usr show as nobody inside (no idmapping without privilege)" {
+	run vs -q -- stat -c %u:%g /usr/bin/su
+	assert_success
+	assert_output 65534:65534
+}
+
 @test "the root holds the /usr-merge links and nothing else of the host" {
 	run vs -- sh -c 'ls -A /; readlink /bin; ls -A /etc /var /root'
 	assert_success
