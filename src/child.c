@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -68,14 +69,25 @@ static int pivot(int root_fd, struct err *e)
 	return 0;
 }
 
-static int assemble(const struct config *c, struct layout *l, struct err *e)
+/* While newuidmap runs: what needs the namespace's capabilities but no
+ * identity in it (files can't be created until our uid is mapped). */
+static int prepare(const struct config *c, struct layout *l, struct err *e)
 {
-	int r;
+	int r = open_sources(c, l, e);
+	if (r < 0)
+		return r;
 	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return err_sys(e, errno, "cannot set the host name");
 	/* host mount events may still reach us; ours never reach the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_sys(e, errno, "cannot make our mounts private");
+	layout_prepare(l);
+	return 0;
+}
+
+static int assemble(const struct config *c, struct layout *l, struct err *e)
+{
+	int r;
 	if ((r = layout_build(l, e)) < 0)
 		return r;
 	if (c->private_network && (r = net_loopback_up()) < 0)
@@ -90,14 +102,16 @@ static int assemble(const struct config *c, struct layout *l, struct err *e)
 void child_main(const struct config *c, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .tree_fd = -1, .idmapped_fd = -1, .staging_fd = -1, .root_fd = -1 };
+	struct layout l = { .cfg = c, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1 };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	umask(0);   /* the layout's modes are meant exactly */
+	int early = prepare(c, &l, &e);
 	int type = channel_recv(sock, &l.idmapped_fd, NULL);
 	if (type != MSG_GO)
 		_exit(1);   /* the front is gone: it has said why */
-	if (open_sources(c, &l, &e) < 0 || become_root(&e) < 0)
+	if (early < 0 || become_root(&e) < 0)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */

@@ -44,8 +44,7 @@ static int prepare_map(struct front *f)
 	struct passwd *pw = getpwuid(getuid());
 	if (!pw)
 		return err_set(&f->err, ENOENT, "uid %u has no passwd entry; /etc/subuid entries are matched by user name", (unsigned)getuid());
-	int r = idmap_helpers_present(&f->err);
-	return r < 0 ? r : idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
+	return idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
 }
 
 static int spawn(struct front *f)
@@ -191,9 +190,10 @@ int front_run(const struct config *c)
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	f.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
-	if (ostree_check(c, &f.err) < 0 || prepare_map(&f) < 0 || spawn(&f) < 0)
+	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) || spawn(&f) < 0)
 		goto out;
-	if (map_and_go(&f) < 0) {
+	/* the child prepares what it can while we choose and write its maps */
+	if (prepare_map(&f) < 0 || map_and_go(&f) < 0) {
 		kill_child(&f);
 		goto out;
 	}

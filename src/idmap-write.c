@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +76,20 @@ static int spawn_helper(struct helper *h, pid_t target)
 	argv[k] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -errno;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pipefd[1], STDERR_FILENO);
-	r = posix_spawn(&h->pid, h->path, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
+	/* fork, not posix_spawn: its vfork would hold us until the exec of
+	 * the setuid helper is done, and the two helpers should start at once */
+	h->pid = fork();
+	if (h->pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		execve(h->path, argv, environ);
+		dprintf(STDERR_FILENO, "cannot execute %s: %s\n", h->path, strerror(errno));
+		_exit(127);
+	}
+	r = h->pid < 0 ? -errno : 0;
 	close(pipefd[1]);
-	if (r != 0) {
+	if (r < 0) {
 		close(pipefd[0]);
-		return -r;
+		return r;
 	}
 	h->err_fd = pipefd[0];
 	return 0;

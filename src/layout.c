@@ -73,7 +73,6 @@ static const struct row table[] = {
 	{ FILE_, "/run/host/container-manager", "volspawn\n",         NULL,                                         0,                       0444,  V_ANY },
 	{ DIR_,  "/run/host/inaccessible",     NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FILE_, "/run/host/inaccessible/reg", "",                    NULL,                                         0,                       0000,  V_ANY },
-	{ DIR_,  "/run/host/inaccessible/dir", NULL,                  NULL,                                         0,                       0000,  V_ANY },
 	{ DIR_,  "/dev",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FS,    "/dev",                       "tmpfs",               "mode=0755,size=4m,nr_inodes=64k",            NOSUID,                  0,     V_ANY },
 	{ BIND,  "/dev/null",                  "host:/dev/null",      NULL,                                         0,                       0666,  V_ANY },
@@ -113,8 +112,9 @@ static const struct row table[] = {
 	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS },
 };
 
-/* In our private mount namespace, a tmpfs over /tmp holds the root mount
- * point (and an overlay's upper and work directories) until the pivot. */
+/* Until the pivot, the root is mounted over /tmp of our private mount
+ * namespace; for an overlay a tmpfs there holds it with its upper and work
+ * directories. */
 #define STAGING "/tmp"
 
 const char *layout_idmapped_path(enum volatile_mode mode)
@@ -139,18 +139,54 @@ static bool wanted(const struct row *r, const struct config *c)
 static int source_tree(struct layout *l, const char *what, uint64_t attr)
 {
 	const char *path = strchr(what, ':') + 1;
-	if (strncmp(what, "tree:", 5) == 0) {
-		const char *idmapped = layout_idmapped_path(l->cfg->volatile_mode);
-		if (l->idmapped_fd >= 0 && idmapped && strcmp(path, idmapped) == 0) {
-			int fd = l->idmapped_fd;
-			l->idmapped_fd = -1;
-			return fd;
-		}
+	if (strncmp(what, "tree:", 5) == 0)
 		return tree_clone(l->tree_fd, path, true, attr, -1);
-	}
 	if (strncmp(what, "root:", 5) == 0)
 		return tree_clone(l->root_fd, path + 1, false, attr, -1);
 	return tree_clone(AT_FDCWD, path, true, attr, -1);
+}
+
+#define N_ROWS (sizeof table / sizeof table[0])
+
+/* Rows whose tree can be made before we have an identity in the namespace. */
+static bool early(const struct row *r)
+{
+	if (r->kind == BIND || r->kind == ROOT)
+		return strncmp(r->what, "host:", 5) == 0 || strncmp(r->what, "tree:", 5) == 0;
+	return r->kind == FS && (!strcmp(r->what, "proc") || !strcmp(r->what, "mqueue") || !strcmp(r->what, "sysfs"));
+}
+
+static int make_tree(struct layout *l, const struct row *r)
+{
+	if (strchr(r->what, ':'))
+		return source_tree(l, r->what, r->attr);
+	return fs_new(r->what, r->what, r->options, r->attr);
+}
+
+void layout_prepare(struct layout *l)
+{
+	l->prepared = malloc(N_ROWS * sizeof *l->prepared);
+	for (size_t i = 0; l->prepared && i < N_ROWS; i++) {
+		l->prepared[i] = -1;
+		if (wanted(&table[i], l->cfg) && early(&table[i]))
+			l->prepared[i] = make_tree(l, &table[i]);
+	}
+}
+
+/* The row's detached tree: the root-mode idmapped one, one made early, or a new one. */
+static int row_tree(struct layout *l, const struct row *r)
+{
+	int fd = l->prepared ? l->prepared[r - table] : -1;
+	const char *idmapped = layout_idmapped_path(l->cfg->volatile_mode);
+	if (l->prepared)
+		l->prepared[r - table] = -1;
+	if (l->idmapped_fd >= 0 && idmapped && !strncmp(r->what, "tree:", 5) && !strcmp(r->what + 5, idmapped)) {
+		if (fd >= 0)
+			close(fd);
+		fd = l->idmapped_fd;
+		l->idmapped_fd = -1;
+	}
+	return fd >= 0 ? fd : make_tree(l, r);
 }
 
 static int attach(int tree, int rootfd, const char *where)
@@ -162,32 +198,39 @@ static int attach(int tree, int rootfd, const char *where)
 	return r;
 }
 
-static int overlay_root(struct layout *l)
+static int overlay_root(struct layout *l, int host)
 {
 	char opts[256];
-	if (mkdirat(l->staging_fd, "upper", 0755) < 0 || mkdirat(l->staging_fd, "work", 0755) < 0)
+	int r = attach(fs_new("tmpfs", "tmpfs", "mode=0700,size=1m", 0), host, STAGING);
+	int staging = r < 0 ? r : open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (staging < 0)
+		return staging == -1 ? -errno : staging;
+	if (mkdirat(staging, "root", 0755) < 0 || mkdirat(staging, "upper", 0755) < 0 || mkdirat(staging, "work", 0755) < 0) {
+		close(staging);
 		return -errno;
+	}
 	snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d,upperdir=" STAGING "/upper,workdir=" STAGING "/work", l->tree_fd);
 	int fd = fs_new("overlay", "overlay", opts, 0);
 	if (fd == -EINVAL) {  /* inside a user namespace overlayfs wants user.* xattrs */
 		strncat(opts, ",userxattr", sizeof opts - strlen(opts) - 1);
 		fd = fs_new("overlay", "overlay", opts, 0);
 	}
-	return attach(fd, l->staging_fd, "root");
+	r = attach(fd, staging, "root");
+	close(staging);
+	return r;
 }
 
 static int mount_root(struct layout *l, const struct row *r)
 {
-	int fd;
-	if (strcmp(r->what, "overlay") == 0)
-		fd = overlay_root(l);
-	else if (strcmp(r->what, "tmpfs") == 0)
-		fd = attach(fs_new("tmpfs", "tmpfs", r->options, r->attr), l->staging_fd, "root");
-	else
-		fd = attach(source_tree(l, r->what, r->attr), l->staging_fd, "root");
-	if (fd < 0)
-		return fd;
-	l->root_fd = openat(l->staging_fd, "root", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool overlay = strcmp(r->what, "overlay") == 0;
+	int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (host < 0)
+		return -errno;
+	int ret = overlay ? overlay_root(l, host) : attach(row_tree(l, r), host, STAGING);
+	close(host);
+	if (ret < 0)
+		return ret;
+	l->root_fd = open(overlay ? STAGING "/root" : STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return l->root_fd < 0 ? -errno : 0;
 }
 
@@ -265,8 +308,13 @@ static int bind_row(struct layout *l, const struct row *r)
 		int t = touch_in(l->root_fd, r->where, 0644);
 		if (t < 0)
 			return t;
+	} else if (r->when & OPTIONAL) {   /* don't make a tree for nothing */
+		int t = resolve_in(l->root_fd, r->where);
+		if (t < 0)
+			return t;
+		close(t);
 	}
-	return attach(source_tree(l, r->what, r->attr), l->root_fd, r->where);
+	return attach(row_tree(l, r), l->root_fd, r->where);
 }
 
 static int apply(struct layout *l, const struct row *r, struct err *e)
@@ -274,25 +322,14 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 	switch (r->kind) {
 	case ROOT:
 		return mount_root(l, r);
-	case DIR_: {
-		int ret = mkdir_p_in(l->root_fd, r->where, r->mode);
-		int fd = ret < 0 ? -1 : resolve_in(l->root_fd, r->where);
-		/* mkdir's mode passes the umask; the sticky bit needs chmod */
-		if (fd >= 0 && r->mode & S_ISVTX) {
-			char p[64];
-			snprintf(p, sizeof p, "/proc/self/fd/%d", fd);
-			chmod(p, r->mode);
-		}
-		if (fd >= 0)
-			close(fd);
-		return ret;
-	}
+	case DIR_:
+		return mkdir_p_in(l->root_fd, r->where, r->mode);
 	case FILE_:
 		return write_in(l->root_fd, r->where, r->what, strlen(r->what), r->mode);
 	case LINK:
 		return link_in(l->root_fd, r->what, r->where);
 	case FS:
-		return attach(fs_new(r->what, r->what, r->options, r->attr), l->root_fd, r->where);
+		return attach(row_tree(l, r), l->root_fd, r->where);
 	case BIND:
 		return bind_row(l, r);
 	case RO:
@@ -341,25 +378,9 @@ static int user_binds(struct layout *l, struct err *e)
 	return 0;
 }
 
-static int staging(struct layout *l, struct err *e)
-{
-	int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int r = host < 0 ? -errno : attach(fs_new("tmpfs", "tmpfs", "mode=0700,size=1m", 0), host, STAGING);
-	if (host >= 0)
-		close(host);
-	if (r < 0)
-		return err_sys(e, -r, "cannot mount a private tmpfs on " STAGING);
-	l->staging_fd = open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (l->staging_fd < 0 || mkdirat(l->staging_fd, "root", 0755) < 0)
-		return err_sys(e, errno, "cannot prepare " STAGING);
-	return 0;
-}
-
 int layout_build(struct layout *l, struct err *e)
 {
-	int r = staging(l, e);
-	if (r < 0)
-		return r;
+	int r;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const struct row *row = &table[i];
 		if (!wanted(row, l->cfg))

@@ -9,13 +9,19 @@ struct layout {
 	int tree_fd;       /* the OS tree, opened as the invoking user */
 	int *bind_fds;     /* each --bind source, opened as the invoking user */
 	int idmapped_fd;   /* root mode: idmapped clone of the tree (or its /usr), else -1 */
-	int staging_fd;    /* a private tmpfs holding the root mount point */
 	int root_fd;       /* the container's root, once mounted */
+	int *prepared;     /* per table row: a detached tree made early, or -1 */
 };
 
 /* Which tree the front should idmap in root mode: "usr", "" (the whole
  * tree) or NULL (none). */
 const char *layout_idmapped_path(enum volatile_mode mode);
+
+/* Make, as the invoking user and before the id maps exist, the detached
+ * trees that need no container identity (binds of host and tree paths,
+ * proc, mqueue, sysfs), so the work overlaps newuidmap. Best effort: what
+ * fails here is made, and reported, by layout_build. */
+void layout_prepare(struct layout *l);
 
 /* Mount the root and everything below it; the caller pivots into root_fd. */
 int layout_build(struct layout *l, struct err *e);

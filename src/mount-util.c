@@ -1,9 +1,9 @@
 /* mount-util.c — fd-based mount primitives (open_tree, fsopen, move_mount). */
 #include "mount-util.h"
+#include "spec.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,28 +44,37 @@ static int open_parent(int rootfd, const char *path, const char **name)
 	return resolve_in(rootfd, parent);
 }
 
+static int mkdir_one(int rootfd, const char *path, mode_t mode)
+{
+	const char *name;
+	int dir = open_parent(rootfd, path, &name);
+	if (dir < 0)
+		return dir;
+	int r = *name && mkdirat(dir, name, mode) < 0 && errno != EEXIST ? -errno : 0;
+	close(dir);
+	return r;
+}
+
+/* Cut path at its last '/' into parent; false for a top-level path. */
+static bool parent_of(const char *path, char *parent, size_t size)
+{
+	snprintf(parent, size, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/* Usually the parent exists: one lookup; walk up only when it does not. */
 int mkdir_p_in(int rootfd, const char *path, mode_t mode)
 {
-	char buf[4096];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; ; p++) {
-		if (*p && *p != '/')
-			continue;
-		char c = *p;
-		*p = '\0';
-		const char *name;
-		int dir = open_parent(rootfd, buf, &name);
-		if (dir < 0)
-			return dir;
-		int r = *name && mkdirat(dir, name, mode) < 0 && errno != EEXIST ? -errno : 0;
-		close(dir);
-		if (r < 0)
-			return r;
-		if (!c)
-			return 0;
-		*p = c;
-	}
+	char parent[4096];
+	int r = mkdir_one(rootfd, path, mode);
+	if (r != -ENOENT || !parent_of(path, parent, sizeof parent))
+		return r;
+	r = mkdir_p_in(rootfd, parent, 0755);
+	return r < 0 ? r : mkdir_one(rootfd, path, mode);
 }
 
 static int create_in(int rootfd, const char *path, mode_t mode, int extra)
@@ -83,15 +92,11 @@ static int create_in(int rootfd, const char *path, mode_t mode, int extra)
 int touch_in(int rootfd, const char *path, mode_t mode)
 {
 	char parent[4096];
-	snprintf(parent, sizeof parent, "%s", path);
-	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		int r = mkdir_p_in(rootfd, parent, 0755);
-		if (r < 0)
-			return r;
-	}
 	int fd = create_in(rootfd, path, mode, 0);
+	if (fd == -ENOENT && parent_of(path, parent, sizeof parent)) {
+		int r = mkdir_p_in(rootfd, parent, 0755);
+		fd = r < 0 ? r : create_in(rootfd, path, mode, 0);
+	}
 	if (fd < 0)
 		return fd;
 	close(fd);
@@ -105,8 +110,6 @@ int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t 
 		return fd;
 	ssize_t n = write(fd, data, len);
 	int r = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
-	if (r == 0 && fchmod(fd, mode) < 0)   /* the umask must not change it */
-		r = -errno;
 	close(fd);
 	return r;
 }
@@ -122,32 +125,23 @@ static int configure(int fsfd, const char *options, uint64_t *attr)
 		{ "nosymfollow", MOUNT_ATTR_NOSYMFOLLOW },
 	};
 	static const char *const ignored[] = { "rw", "suid", "dev", "exec", "defaults" };
-	char *optstr = (char *)options, *name, *value;
-	size_t nsz, vsz;
+	const char *p = options ? options : "";
+	char key[128], val[1024];
 	int r;
 
-	while (optstr && (r = mnt_optstr_next_option(&optstr, &name, &nsz, &value, &vsz)) == 0) {
-		char key[128], val[1024];
+	while ((r = spec_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
 		bool done = false;
-		if (nsz >= sizeof key || vsz >= sizeof val)
-			return -EINVAL;
-		memcpy(key, name, nsz);
-		key[nsz] = '\0';
-		for (size_t i = 0; i < sizeof vfs / sizeof vfs[0] && !done; i++)
-			if (!value && strcmp(key, vfs[i].name) == 0)
+		for (size_t i = 0; i < sizeof vfs / sizeof vfs[0] && !done && r == 1; i++)
+			if (strcmp(key, vfs[i].name) == 0)
 				*attr |= vfs[i].attr, done = true;
-		for (size_t i = 0; i < sizeof ignored / sizeof ignored[0] && !done; i++)
-			done = !value && strcmp(key, ignored[i]) == 0;
+		for (size_t i = 0; i < sizeof ignored / sizeof ignored[0] && !done && r == 1; i++)
+			done = strcmp(key, ignored[i]) == 0;
 		if (done)
 			continue;
-		if (value) {
-			memcpy(val, value, vsz);
-			val[vsz] = '\0';
-		}
-		if (fsconfig(fsfd, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value ? val : NULL, 0) < 0)
+		if (fsconfig(fsfd, r == 2 ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, r == 2 ? val : NULL, 0) < 0)
 			return -errno;
 	}
-	return r < 0 ? r : 0;
+	return r;
 }
 
 int fs_new(const char *type, const char *source, const char *options, uint64_t attr)

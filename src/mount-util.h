@@ -11,7 +11,8 @@
 /* Open path below rootfd as O_PATH, resolving as if rootfd were "/". */
 int resolve_in(int rootfd, const char *path);
 
-/* mkdir -p below rootfd; existing directories are fine. */
+/* mkdir -p below rootfd; existing directories are fine. Modes are taken
+ * as given: the container's first process runs with umask 0. */
 int mkdir_p_in(int rootfd, const char *path, mode_t mode);
 
 /* Create an empty regular file (and its parents) below rootfd. */

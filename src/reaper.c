@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@ extern char **environ;
 int payload_exec(const struct config *c, char **env)
 {
 	environ = env;   /* execvp searches the container's PATH, not ours */
+	umask(022);
 	if (c->command) {
 		execvp(c->command[0], c->command);
 		int err = errno;

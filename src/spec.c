@@ -213,3 +213,38 @@ bool spec_user_name_valid(const char *s)
 	}
 	return true;
 }
+
+int spec_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz)
+{
+	const char *p = *s;
+	size_t k = 0, v = 0;
+	bool quoted = false, in_value = false;
+
+	while (*p == ',')
+		p++;
+	if (!*p) {
+		*s = p;
+		return 0;
+	}
+	for (; *p && (quoted || *p != ','); p++) {
+		if (*p == '"' && in_value) {
+			quoted = !quoted;
+		} else if (*p == '=' && !in_value) {
+			in_value = true;
+		} else if (in_value) {
+			if (v + 1 >= vsz)
+				return -EINVAL;
+			val[v++] = *p;
+		} else {
+			if (k + 1 >= ksz)
+				return -EINVAL;
+			key[k++] = *p;
+		}
+	}
+	if (quoted || k == 0)
+		return -EINVAL;
+	key[k] = '\0';
+	val[v] = '\0';
+	*s = p;
+	return in_value ? 2 : 1;
+}
