@@ -4,11 +4,13 @@
 #include "env.h"
 #include "layout.h"
 #include "net.h"
+#include "init.h"
 #include "reaper.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,12 +90,18 @@ static int prepare(const struct config *c, struct layout *l, struct err *e)
 static int assemble(const struct config *c, struct layout *l, struct err *e)
 {
 	int r;
+	/* the front has moved us into our payload cgroup: make it our root */
+	if (c->boot && unshare(CLONE_NEWCGROUP) < 0)
+		return err_sys(e, errno, "cannot create a cgroup namespace");
 	if ((r = layout_build(l, e)) < 0)
 		return r;
 	if (c->private_network && (r = net_loopback_up()) < 0)
 		return err_sys(e, -r, "cannot bring up the loopback interface");
 	if ((r = pivot(l->root_fd, e)) < 0)
 		return r;
+	/* systemd shares credentials with services through mount propagation */
+	if (c->boot && mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
+		return err_sys(e, errno, "cannot make the root shared");
 	if (c->chdir && chdir(c->chdir) < 0)
 		return err_sys(e, errno, "--chdir=%s", c->chdir);
 	return 0;
@@ -107,6 +115,8 @@ void child_main(const struct config *c, int sock)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	umask(0);   /* the layout's modes are meant exactly */
+	env_uuid(uuid);
+	l.uuid = uuid;
 	int early = prepare(c, &l, &e);
 	int type = channel_recv(sock, &l.idmapped_fd, NULL);
 	if (type != MSG_GO)
@@ -118,12 +128,13 @@ void child_main(const struct config *c, int sock)
 	if (assemble(c, &l, &e) < 0)
 		fail(sock, &e);
 
-	env_uuid(uuid);
 	char **env = env_build(c, uuid);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
 	channel_send(sock, MSG_READY, -1, NULL);
 	/* nothing of the host may reach the payload but stdin, stdout, stderr */
 	syscall(SYS_close_range, 3U, ~0U, 0U);
-	reaper_run(c, env);
+	if (!c->boot)
+		reaper_run(c, env);
+	_exit(init_exec(c, env));
 }

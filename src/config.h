@@ -39,7 +39,8 @@ struct config {
 	bool private_network;
 	bool pipe;
 	bool quiet;
-	char **command;               /* NULL: root's login shell */
+	bool boot;                    /* run the tree's init as PID 1 */
+	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
 
 void config_free(struct config *c);

@@ -38,7 +38,8 @@ char **env_build(const struct config *c, const char *uuid)
 	bad |= put(env, &n, "LOGNAME=root");
 	snprintf(buf, sizeof buf, "container_uuid=%s", uuid);
 	bad |= put(env, &n, buf);
-	bad |= put(env, &n, "LANG=C.UTF-8");
+	if (!c->boot)   /* a booted system sets its own locale */
+		bad |= put(env, &n, "LANG=C.UTF-8");
 	for (size_t i = 0; i < c->n_setenv; i++)
 		bad |= put(env, &n, c->setenv[i]);
 	if (bad) {

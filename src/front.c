@@ -1,6 +1,7 @@
 /* front.c — clone into new namespaces, map ids, supervise, and exit as the
  * container's PID 1 did. */
 #include "front.h"
+#include "cgroup.h"
 #include "channel.h"
 #include "child.h"
 #include "err.h"
@@ -34,6 +35,9 @@ struct front {
 	int sigfd;
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
 	bool ready;
+	bool reboot;         /* the booted container asked for a reboot */
+	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
+	int userns_fd;       /* the container's user namespace, for cleaning up */
 	struct err err;      /* a setup failure, printed once at the end */
 };
 
@@ -94,11 +98,25 @@ static int idmapped_tree(struct front *f)
 	return fd < 0 ? -1 : fd;
 }
 
+/* A booted systemd needs a cgroup of its own before it starts. */
+static int place_in_cgroup(struct front *f)
+{
+	char ns[64];
+	snprintf(ns, sizeof ns, "/proc/%d/ns/user", (int)f->pid);
+	f->userns_fd = open(ns, O_RDONLY | O_CLOEXEC);
+	if (f->userns_fd < 0)
+		return err_sys(&f->err, errno, "cannot open %s", ns);
+	int r = cgroup_create(&f->cg, f->pid, &f->err);
+	if (r == 0 && f->root)
+		r = cgroup_chown_payload(&f->cg, (uid_t)f->map.uid[0].outside, (gid_t)f->map.gid[0].outside, &f->err);
+	return r;
+}
+
 static int map_and_go(struct front *f)
 {
 	int r = f->root ? idmap_apply_direct(&f->map, f->pid, &f->err)
 			: idmap_apply_helpers(&f->map, f->pid, &f->err);
-	if (r < 0)
+	if (r < 0 || (f->cfg->boot && (r = place_in_cgroup(f)) < 0))
 		return r;
 	int fd = idmapped_tree(f);
 	r = channel_send(f->sock, MSG_GO, fd, NULL);
@@ -122,15 +140,36 @@ static void on_message(struct front *f)
 	f->sock = -1;
 }
 
-/* The first SIGTERM/SIGINT asks the container to stop, the second kills it.
- * A terminal's ^C (SI_KERNEL) reached the container's processes already. */
+/* The first SIGTERM/SIGINT asks the container to stop (a booted init by
+ * SIGRTMIN+3, its clean shutdown), the second kills it. In command mode a
+ * terminal's ^C (SI_KERNEL) reached the command's process group already. */
 static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 {
-	if (si->ssi_code == SI_KERNEL && si->ssi_signo != SIGHUP)
+	int sig = (int)si->ssi_signo;
+	if (sig == SIGWINCH)
 		return;
-	if (si->ssi_signo == SIGTERM || si->ssi_signo == SIGINT)
+	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
+		return;
+	if (sig == SIGTERM || sig == SIGINT)
 		f->stop_signals++;
-	kill(f->pid, f->stop_signals > 1 ? SIGKILL : (int)si->ssi_signo);
+	if (f->cfg->boot && sig != SIGHUP)
+		sig = SIGRTMIN + 3;
+	kill(f->pid, f->stop_signals > 1 ? SIGKILL : sig);
+}
+
+/* How a booted init ended, as systemd-nspawn reads it: reboot(2) in a PID
+ * namespace kills its init with SIGHUP (reboot) or SIGINT (halt, poweroff). */
+static int boot_status(struct front *f, int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status) == 133 ? 1 : WEXITSTATUS(status);
+	if (WTERMSIG(status) == SIGINT)
+		return 0;
+	if (WTERMSIG(status) == SIGHUP && f->stop_signals == 0) {
+		f->reboot = true;
+		return 0;
+	}
+	return 1;
 }
 
 static int exit_status(struct front *f, int status)
@@ -141,6 +180,8 @@ static int exit_status(struct front *f, int status)
 				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		return 1;
 	}
+	if (f->cfg->boot)
+		return boot_status(f, status);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -178,33 +219,51 @@ static void kill_child(struct front *f)
 		;
 }
 
+/* One container from clone to exit; a reboot runs it again. */
+static int run_once(struct front *f)
+{
+	int status = 1;
+	*f = (struct front){ .cfg = f->cfg, .root = f->root, .map = f->map, .sigfd = f->sigfd,
+			     .cg = { .base = f->cg.base }, .sock = -1, .userns_fd = -1 };
+	if (spawn(f) < 0)
+		return 1;
+	/* the child prepares what it can while we choose and write its maps */
+	if ((f->map.n_uid == 0 && prepare_map(f) < 0) || map_and_go(f) < 0)
+		kill_child(f);
+	else
+		status = supervise(f);
+	if (f->sock >= 0)
+		close(f->sock);
+	cgroup_destroy(&f->cg, f->userns_fd);
+	if (f->userns_fd >= 0)
+		close(f->userns_fd);
+	return status;
+}
+
 int front_run(const struct config *c)
 {
-	struct front f = { .cfg = c, .root = geteuid() == 0, .sock = -1, .sigfd = -1, .map = { .lock_fd = -1 } };
+	struct front f = { .cfg = c, .root = geteuid() == 0, .sigfd = -1, .map = { .lock_fd = -1 } };
 	sigset_t mask, old;
 	int status = 1;
 
 	sigemptyset(&mask);
-	for (int s = 0, sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT }; s < 5; s++)
+	for (int s = 0, sigs[] = { SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH }; s < 6; s++)
 		sigaddset(&mask, sigs[s]);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	f.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
-	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) || spawn(&f) < 0)
+	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
+	    (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
 		goto out;
-	/* the child prepares what it can while we choose and write its maps */
-	if (prepare_map(&f) < 0 || map_and_go(&f) < 0) {
-		kill_child(&f);
-		goto out;
-	}
-	status = supervise(&f);
+	do
+		status = run_once(&f);
+	while (f.reboot && !f.err.code);
 out:
 	if (f.err.code)
 		err_print(&f.err);
-	if (f.sock >= 0)
-		close(f.sock);
 	if (f.sigfd >= 0)
 		close(f.sigfd);
+	free(f.cg.base);
 	idmap_release(&f.map);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return f.err.code && status == 0 ? 1 : status;

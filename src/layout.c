@@ -22,6 +22,7 @@ enum kind {
 	RO,      /* the mount point made read-only (a bind onto itself) */
 	MERGE,   /* the tree's /usr-merge links: bin, sbin, lib, lib64, ... */
 	ZONE,    /* the host's /etc/localtime link */
+	UUID,    /* a file holding the container's UUID */
 	COPY,    /* a copy of the host file `what` */
 };
 
@@ -31,6 +32,7 @@ enum when {
 	NETNS = 16,     /* only with --private-network */
 	HOSTNET = 32,   /* only without it */
 	OPTIONAL = 64,  /* skip when the target does not exist */
+	BOOT = 128,     /* only with --boot */
 };
 
 struct row {
@@ -71,6 +73,8 @@ static const struct row table[] = {
 	{ FS,    "/run",                       "tmpfs",               "mode=0755,size=20%,nr_inodes=800k",          NOSUID | NODEV,          0,     V_ANY },
 	{ DIR_,  "/run/host",                  NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FILE_, "/run/host/container-manager", "volspawn\n",         NULL,                                         0,                       0444,  V_ANY },
+	{ UUID,  "/run/host/container-uuid",   NULL,                  NULL,                                         0,                       0444,  V_ANY },
+	{ BIND,  "/run/host/os-release",       "host:/etc/os-release", NULL,                                        RDONLY,                  0444,  V_ANY },
 	{ DIR_,  "/run/host/inaccessible",     NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FILE_, "/run/host/inaccessible/reg", "",                    NULL,                                         0,                       0000,  V_ANY },
 	{ DIR_,  "/dev",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
@@ -110,6 +114,10 @@ static const struct row table[] = {
 	{ DIR_,  "/sys",                       NULL,                  NULL,                                         0,                       0555,  V_ANY },
 	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
 	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS },
+	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT },
+	/* a container cannot configure the network, so nothing would come online */
+	{ DIR_,  "/etc/systemd/system",        NULL,                  NULL,                                         0,                       0755,  V_YES | V_OVERLAY | BOOT },
+	{ LINK,  "/etc/systemd/system/systemd-networkd-wait-online.service", "/dev/null", NULL,                     0,                       0,     V_YES | V_OVERLAY | BOOT },
 };
 
 /* Until the pivot, the root is mounted over /tmp of our private mount
@@ -131,6 +139,8 @@ static bool wanted(const struct row *r, const struct config *c)
 	if (!(r->when & by_mode[c->volatile_mode]))
 		return false;
 	if ((r->when & NETNS) && !c->private_network)
+		return false;
+	if ((r->when & BOOT) && !c->boot)
 		return false;
 	return !((r->when & HOSTNET) && c->private_network);
 }
@@ -340,6 +350,11 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return zone_link(l, r);
 	case COPY:
 		return copy_host_file(l, r);
+	case UUID: {
+		char text[40];
+		snprintf(text, sizeof text, "%s\n", l->uuid);
+		return write_in(l->root_fd, r->where, text, strlen(text), r->mode);
+	}
 	}
 	return -EINVAL;
 }

@@ -11,6 +11,7 @@ struct layout {
 	int idmapped_fd;   /* root mode: idmapped clone of the tree (or its /usr), else -1 */
 	int root_fd;       /* the container's root, once mounted */
 	int *prepared;     /* per table row: a detached tree made early, or -1 */
+	const char *uuid;  /* the container's UUID */
 };
 
 /* Which tree the front should idmap in root mode: "usr", "" (the whole

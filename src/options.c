@@ -34,6 +34,7 @@ static const struct option long_options[] = {
 	{ "machine",         required_argument, NULL, 'M' },
 	{ "hostname",        required_argument, NULL, OPT_HOSTNAME },
 	{ "private-network", no_argument,       NULL, OPT_PRIVATE_NETWORK },
+	{ "boot",            no_argument,       NULL, 'b' },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "help",            no_argument,       NULL, 'h' },
@@ -44,6 +45,7 @@ static const struct option long_options[] = {
 static void usage(void)
 {
 	printf("Usage: volspawn [OPTIONS...] [COMMAND [ARGS...]]\n"
+	       "       volspawn [OPTIONS...] --boot [INIT ARGS...]\n"
 	       "\n"
 	       "Run a command in a throwaway container made from an OS tree, without root.\n"
 	       "\n"
@@ -63,6 +65,7 @@ static void usage(void)
 	       "  -M --machine=NAME         machine name (default: from the directory)\n"
 	       "     --hostname=NAME        host name (default: the machine name)\n"
 	       "     --private-network      loopback only\n"
+	       "  -b --boot                 boot the tree's init; ARGS go to init\n"
 	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
@@ -197,6 +200,9 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case 'P':
 		c->pipe = true;
 		return 0;
+	case 'b':
+		c->boot = true;
+		return 0;
 	case 'q':
 		c->quiet = true;
 		return 0;
@@ -248,7 +254,7 @@ int options_parse(int argc, char **argv, struct config *c, struct err *e)
 
 	opterr = 0;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+:D:UE:M:Pqh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:D:UE:M:Pqhb", long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			usage();
 			return 1;

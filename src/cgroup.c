@@ -1,0 +1,195 @@
+/* cgroup.c — finding a delegated cgroup2 directory and making the
+ * container's own supervisor/payload split in it. */
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* Where cgroup2 is mounted (its root must be the hierarchy's root). */
+static int cgroup2_mount(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096];
+	int r = -ENOENT;
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof line, f)) {
+		char root[1024], point[1024];
+		const char *sep = strstr(line, " - cgroup2 ");
+		if (sep && sscanf(line, "%*s %*s %*s %1023s %1023s", root, point) == 2 && strcmp(root, "/") == 0) {
+			snprintf(out, size, "%s", point);
+			r = 0;
+		}
+	}
+	fclose(f);
+	return r;
+}
+
+/* Our cgroup2 path, from the "0::" line of /proc/self/cgroup. */
+static int own_cgroup(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char line[2048];
+	int r = -ENOENT;
+	if (!f)
+		return -errno;
+	while (r < 0 && fgets(line, sizeof line, f))
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			if ((size_t)snprintf(out, size, "%s", line + 3) >= size)
+				r = -ENAMETOOLONG;
+			else
+				r = 0;
+		}
+	fclose(f);
+	return r;
+}
+
+/* Delegation means the directory and the files that move processes and
+ * hand out controllers are ours to write. */
+static bool delegated(const char *dir)
+{
+	static const char *const files[] = { "cgroup.procs", "cgroup.subtree_control", "cgroup.threads" };
+	char p[4200];
+	if (access(dir, W_OK) < 0)
+		return false;
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+		if (access(p, W_OK) < 0)
+			return false;
+	}
+	return true;
+}
+
+int cgroup_find_delegated(struct cgroup *cg, struct err *e)
+{
+	char mnt[1024], own[2048], dir[4096];
+	*cg = (struct cgroup){ 0 };
+	if (cgroup2_mount(mnt, sizeof mnt) < 0)
+		return err_set(e, ENOENT, "no cgroup2 hierarchy is mounted; booting systemd needs one (unified or hybrid cgroups)");
+	if (own_cgroup(own, sizeof own) < 0)
+		return err_set(e, ENOENT, "cannot tell our cgroup from /proc/self/cgroup; booting systemd needs a cgroup2 hierarchy");
+	snprintf(dir, sizeof dir, "%s%s", mnt, strcmp(own, "/") == 0 ? "" : own);
+	if (!delegated(dir))
+		return err_set(e, EACCES, "cgroup %s is not delegated to you, and systemd needs one to boot; run: systemd-run --user --scope -p Delegate=yes volspawn ...",
+			       own);
+	cg->base = strdup(dir);
+	return cg->base ? 0 : err_set(e, ENOMEM, "out of memory");
+}
+
+static int write_file(const char *dir, const char *name, const char *text)
+{
+	char p[4200];
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	int fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int r = n < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int move_pid(const char *dir, pid_t pid)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%d", (int)pid);
+	return write_file(dir, "cgroup.procs", num);
+}
+
+int cgroup_chown_payload(const struct cgroup *cg, uid_t uid, gid_t gid, struct err *e)
+{
+	static const char *const names[] = { "", "/cgroup.procs", "/cgroup.threads", "/cgroup.subtree_control" };
+	char p[4200];
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(p, sizeof p, "%s/payload%s", cg->dir, names[i]);
+		if (chown(p, uid, gid) < 0)
+			return err_sys(e, errno, "cannot hand %s to container root", p);
+	}
+	return 0;
+}
+
+int cgroup_create(struct cgroup *cg, pid_t pid, struct err *e)
+{
+	char sub[4200];
+	int r;
+	if (asprintf(&cg->dir, "%s/volspawn-%d", cg->base, (int)getpid()) < 0)
+		return err_set(e, ENOMEM, "out of memory");
+	if (mkdir(cg->dir, 0755) < 0)
+		return err_sys(e, errno, "cannot create cgroup %s", cg->dir);
+	snprintf(sub, sizeof sub, "%s/supervisor", cg->dir);
+	if (mkdir(sub, 0755) < 0 || (r = move_pid(sub, 0)) < 0)
+		return err_sys(e, errno, "cannot move into cgroup %s", sub);
+	cg->moved = true;
+	snprintf(sub, sizeof sub, "%s/payload", cg->dir);
+	if (mkdir(sub, 0755) < 0)
+		return err_sys(e, errno, "cannot create cgroup %s", sub);
+	if ((r = move_pid(sub, pid)) < 0)
+		return err_sys(e, -r, "cannot move the container into cgroup %s", sub);
+	return 0;
+}
+
+/* rmdir every cgroup below dir, deepest first. */
+static void remove_below(int dirfd)
+{
+	DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+	if (!d) {
+		close(dirfd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		int sub = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0)
+			remove_below(sub);
+		unlinkat(dirfd, de->d_name, AT_REMOVEDIR);
+	}
+	closedir(d);
+}
+
+/* The cgroups systemd made inside belong to container root: remove them
+ * as container root, in a process that joins the container's user
+ * namespace (its owner may) and takes uid 0 there. */
+static void remove_as_container_root(const char *dir, int userns_fd)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setns(userns_fd, CLONE_NEWUSER) == 0 && setresgid(0, 0, 0) == 0 && setgroups(0, NULL) == 0 && setresuid(0, 0, 0) == 0) {
+			int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0)
+				remove_below(fd);
+		}
+		_exit(0);
+	}
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+void cgroup_destroy(struct cgroup *cg, int userns_fd)
+{
+	char sub[4200];
+	if (cg->moved && move_pid(cg->base, 0) == 0)
+		cg->moved = false;
+	if (cg->dir) {
+		snprintf(sub, sizeof sub, "%s/payload", cg->dir);
+		if (userns_fd >= 0)
+			remove_as_container_root(sub, userns_fd);
+		int fd = open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			remove_below(fd);
+		rmdir(cg->dir);
+	}
+	free(cg->dir);
+	cg->dir = NULL;
+}

@@ -1,0 +1,34 @@
+/* cgroup.h — the delegated cgroup2 subtree a booted systemd needs. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct cgroup {
+	char *base;      /* the delegated cgroup we were started in (a full path) */
+	char *dir;       /* ours: base/volspawn-PID, holding supervisor/ and payload/ */
+	bool moved;      /* we moved ourselves into dir/supervisor */
+};
+
+/* The cgroup2 directory this process is in, if the invoking user may
+ * create sub-cgroups there and move processes between them (delegated, as
+ * systemd's Delegate=yes leaves it). -ENOENT when there is none, with a
+ * message saying what to run instead. */
+int cgroup_find_delegated(struct cgroup *cg, struct err *e);
+
+/* Make dir/supervisor (and move ourselves there) and dir/payload (and move
+ * pid, the container's PID 1, there): systemd inside gets a cgroup of its
+ * own that we can still clean up. */
+int cgroup_create(struct cgroup *cg, pid_t pid, struct err *e);
+
+/* Root mode: hand the payload cgroup to container root, as a delegation
+ * would (rootless, the invoking user's uid is mapped into the container). */
+int cgroup_chown_payload(const struct cgroup *cg, uid_t uid, gid_t gid, struct err *e);
+
+/* Move ourselves back and remove what cgroup_create made, bottom up; base
+ * stays, for a reboot (the caller frees it).
+ * userns_fd: the container's user namespace, to remove as its root the
+ * cgroups its systemd made; -1 if not needed. */
+void cgroup_destroy(struct cgroup *cg, int userns_fd);
