@@ -13,9 +13,9 @@ free_subid_start() {
 		awk -F: 'BEGIN { m = 200000 } NF == 3 && $2 + $3 > m { m = $2 + $3 } END { print m }'
 }
 
-make_user() { # name uid-range-count (0: no range)
+make_user() { # name uid-range-count (0: no range) [home]
 	# Debian's useradd would add ranges of its own
-	useradd -M -d /nonexistent -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$1"
+	useradd ${3:+-m} -d "${3:-/nonexistent}" -s /bin/bash -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$1"
 	if [ "$2" -gt 0 ]; then
 		local start
 		start=$(free_subid_start)
@@ -30,7 +30,7 @@ setup_suite() {
 	chmod 755 "$VS_WORK"
 	if [ "$(id -u)" = 0 ]; then
 		touch /etc/subuid /etc/subgid
-		make_user "${VS_PREFIX}" 65536
+		make_user "${VS_PREFIX}" 65536 "$VS_WORK/home"
 		make_user "${VS_PREFIX}n" 0
 		make_user "${VS_PREFIX}s" 1000
 		export VS_USER=$VS_PREFIX VS_USER_NOSUB=${VS_PREFIX}n VS_USER_SMALL=${VS_PREFIX}s
@@ -41,6 +41,21 @@ setup_suite() {
 			{ echo "# $VS_USER has no /etc/subuid range: run the suite as root, or add one" >&3; return 1; }
 	fi
 	chown "$VS_USER" "$VS_WORK"
+	delegate_cgroup
+}
+
+# What systemd's Delegate=yes gives a user: a cgroup2 directory it owns,
+# with the files that move processes and hand out controllers. A booted
+# container needs one; this machine has no user manager to ask.
+delegate_cgroup() {
+	export VS_CGROUP=
+	[ "$(id -u)" = 0 ] || return 0
+	local top
+	top=$(findmnt -n -o TARGET -t cgroup2 | head -1)
+	[ -n "$top" ] || return 0
+	VS_CGROUP=$top/$VS_PREFIX
+	mkdir "$VS_CGROUP"
+	chown "$VS_USER" "$VS_CGROUP" "$VS_CGROUP"/cgroup.procs "$VS_CGROUP"/cgroup.threads "$VS_CGROUP"/cgroup.subtree_control
 }
 
 teardown_suite() {
@@ -48,6 +63,7 @@ teardown_suite() {
 	"$VOLSPAWN" -q --bind="$VS_WORK:/w" -- sh -c 'rm -rf /w/*' 2>/dev/null || true
 	rm -rf "$VS_WORK"
 	[ "$(id -u)" = 0 ] || return 0
+	[ -z "$VS_CGROUP" ] || rmdir "$VS_CGROUP" 2>/dev/null || true
 	for u in "${VS_PREFIX}" "${VS_PREFIX}n" "${VS_PREFIX}s"; do
 		userdel "$u" 2>/dev/null || true
 	done
