@@ -41,6 +41,14 @@ static int open_sources(const struct config *c, struct layout *l, struct err *e)
 		if (l->bind_fds[i] < 0)
 			return err_sys(e, errno, "bind source %s", c->binds[i].src);
 	}
+	l->home_fds = calloc(l->ct->n_users + 1, sizeof *l->home_fds);
+	if (!l->home_fds)
+		return err_set(e, ENOMEM, "out of memory");
+	for (size_t i = 0; i < l->ct->n_users; i++) {
+		l->home_fds[i] = open(l->ct->users[i].home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (l->home_fds[i] < 0)
+			return err_sys(e, errno, "home of --bind-user=%s", l->ct->users[i].name);
+	}
 	return 0;
 }
 
@@ -107,10 +115,10 @@ static int assemble(const struct config *c, struct layout *l, struct err *e)
 	return 0;
 }
 
-void child_main(const struct config *c, int sock)
+void child_main(const struct config *c, const struct container *ct, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1 };
+	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1 };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

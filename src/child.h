@@ -3,5 +3,6 @@
 #pragma once
 
 #include "config.h"
+#include "container.h"
 
-__attribute__((noreturn)) void child_main(const struct config *c, int sock);
+__attribute__((noreturn)) void child_main(const struct config *c, const struct container *ct, int sock);

@@ -40,6 +40,9 @@ struct config {
 	bool pipe;
 	bool quiet;
 	bool boot;                    /* run the tree's init as PID 1 */
+	char **bind_users;            /* --bind-user names, in order */
+	size_t n_bind_users;
+	char *autologin;              /* log this user in on the console */
 	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
 

@@ -5,6 +5,8 @@
 #include "channel.h"
 #include "child.h"
 #include "err.h"
+#include "container.h"
+#include "idmap-hole.h"
 #include "idmap.h"
 #include "layout.h"
 #include "mount-util.h"
@@ -37,18 +39,65 @@ struct front {
 	bool ready;
 	bool reboot;         /* the booted container asked for a reboot */
 	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
+	struct container ct; /* what the container's first process needs to know */
 	int userns_fd;       /* the container's user namespace, for cleaning up */
 	struct err err;      /* a setup failure, printed once at the end */
 };
 
+/* Bound users and, rootless in boot mode, the invoking user are mapped
+ * one-to-one into the container: a user's files stay theirs, and
+ * container root may use the cgroup the user was delegated. */
+static int add_holes(struct front *f)
+{
+	bool self = f->root || !f->cfg->boot;
+	int r = 0;
+	for (size_t i = 0; i < f->ct.n_users && r == 0; i++) {
+		const struct bound_user *u = &f->ct.users[i];
+		r = idmap_add_hole(&f->map, u->uid, u->host_uid, u->host_gid, &f->err);
+		self |= u->host_uid == getuid();
+	}
+	if (r == 0 && !self)
+		r = idmap_add_hole(&f->map, BIND_USER_UID_MIN, getuid(), getgid(), &f->err);
+	return r;
+}
+
 static int prepare_map(struct front *f)
 {
+	int r;
 	if (f->root)
-		return idmap_pick(&f->map, f->cfg->machine, &f->err);
-	struct passwd *pw = getpwuid(getuid());
-	if (!pw)
-		return err_set(&f->err, ENOENT, "uid %u has no passwd entry; /etc/subuid entries are matched by user name", (unsigned)getuid());
-	return idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
+		r = idmap_pick(&f->map, f->cfg->machine, &f->err);
+	else {
+		struct passwd *pw = getpwuid(getuid());
+		if (!pw)
+			return err_set(&f->err, ENOENT, "uid %u has no passwd entry; /etc/subuid entries are matched by user name", (unsigned)getuid());
+		r = idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
+	}
+	return r < 0 ? r : add_holes(f);
+}
+
+/* Rootless, newuidmap maps only the caller's own uid besides its ranges. */
+static int resolve_users(struct front *f)
+{
+	const struct config *c = f->cfg;
+	int r = 0;
+	if (!c->n_bind_users)
+		return 0;
+	f->ct.users = calloc(c->n_bind_users, sizeof *f->ct.users);
+	if (!f->ct.users)
+		return err_set(&f->err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < c->n_bind_users && r == 0; i++) {
+		r = bind_user_lookup(c->bind_users[i], &f->ct.users[i], &f->err);
+		if (r == 0 && !f->root && f->ct.users[i].host_uid != getuid())
+			r = err_set(&f->err, EPERM, "--bind-user=%s: without root, volspawn can bind only you (newuidmap maps no one else's uid); run it as root to bind others",
+				    c->bind_users[i]);
+	}
+	f->ct.n_users = c->n_bind_users;
+	if (r < 0)
+		return r;
+	r = bind_user_allocate(f->ct.users, f->ct.n_users, &f->err);
+	if (r >= 0)
+		f->ct.n_users = (size_t)r;
+	return r < 0 ? r : 0;
 }
 
 static int spawn(struct front *f)
@@ -72,7 +121,7 @@ static int spawn(struct front *f)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close(sv[0]);
-		child_main(f->cfg, sv[1]);
+		child_main(f->cfg, &f->ct, sv[1]);
 	}
 	close(sv[1]);
 	f->sock = sv[0];
@@ -224,7 +273,7 @@ static int run_once(struct front *f)
 {
 	int status = 1;
 	*f = (struct front){ .cfg = f->cfg, .root = f->root, .map = f->map, .sigfd = f->sigfd,
-			     .cg = { .base = f->cg.base }, .sock = -1, .userns_fd = -1 };
+			     .cg = { .base = f->cg.base }, .ct = f->ct, .sock = -1, .userns_fd = -1 };
 	if (spawn(f) < 0)
 		return 1;
 	/* the child prepares what it can while we choose and write its maps */
@@ -253,7 +302,7 @@ int front_run(const struct config *c)
 	f.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
-	    (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
+	    resolve_users(&f) < 0 || (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
 		goto out;
 	do
 		status = run_once(&f);
@@ -264,6 +313,7 @@ out:
 	if (f.sigfd >= 0)
 		close(f.sigfd);
 	free(f.cg.base);
+	container_free(&f.ct);
 	idmap_release(&f.map);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return f.err.code && status == 0 ? 1 : status;

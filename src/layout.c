@@ -1,6 +1,7 @@
 /* layout.c — the container's layout: every mount, directory and link that
  * volspawn makes, in one table, applied in order below the new root. */
 #include "layout.h"
+#include "bind-user.h"
 #include "mount-util.h"
 
 #include <errno.h>
@@ -393,6 +394,46 @@ static int user_binds(struct layout *l, struct err *e)
 	return 0;
 }
 
+/* Bound users: the home at the same path as on the host, so paths in the
+ * user's files still work, and records nss-systemd reads. */
+static int bound_users(struct layout *l, struct err *e)
+{
+	const struct container *ct = l->ct;
+	int r, dir;
+	if (!ct->n_users)
+		return 0;
+	if ((r = mkdir_p_in(l->root_fd, BIND_USER_USERDB_DIR, 0755)) < 0 || (dir = r = resolve_in(l->root_fd, BIND_USER_USERDB_DIR)) < 0)
+		return err_sys(e, -r, "cannot create " BIND_USER_USERDB_DIR);
+	for (size_t i = 0; i < ct->n_users && r >= 0; i++) {
+		const struct bound_user *u = &ct->users[i];
+		if ((r = bind_user_write_records(dir, u, e)) < 0)
+			break;
+		r = mkdir_p_in(l->root_fd, u->home, 0755);
+		if (r == 0)
+			r = attach(tree_clone(l->home_fds[i], "", true, 0, -1), l->root_fd, u->home);
+		if (r < 0)
+			r = err_sys(e, -r, "cannot bind the home of %s", u->name);
+	}
+	close(dir);
+	return r < 0 ? r : 0;
+}
+
+/* agetty logs the user in on the console; "-f" in its login options skips
+ * the password (rootless, the user's hash is unreadable). */
+static int autologin(struct layout *l, struct err *e)
+{
+	static const char dir[] = "/etc/systemd/system/console-getty.service.d";
+	char text[512];
+	int r;
+	if (!l->cfg->autologin)
+		return 0;
+	snprintf(text, sizeof text, "[Service]\nExecStart=\nExecStart=-/sbin/agetty -o \"-p -f -- \\\\u\" --noclear --autologin %s --keep-baud - 115200,38400,9600 $TERM\n",
+		 l->cfg->autologin);
+	if ((r = mkdir_p_in(l->root_fd, dir, 0755)) < 0 || (r = write_in(l->root_fd, "/etc/systemd/system/console-getty.service.d/autologin.conf", text, strlen(text), 0644)) < 0)
+		return err_sys(e, -r, "--autologin needs a writable /etc (--volatile=yes or overlay)");
+	return 0;
+}
+
 int layout_build(struct layout *l, struct err *e)
 {
 	int r;
@@ -411,5 +452,7 @@ int layout_build(struct layout *l, struct err *e)
 				       row->kind == FS || row->kind == ROOT ? " as " : "",
 				       row->kind == FS || row->kind == ROOT ? row->what : "");
 	}
-	return user_binds(l, e);
+	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0)
+		return r;
+	return autologin(l, e);
 }

@@ -20,6 +20,8 @@ enum {
 	OPT_HOSTNAME,
 	OPT_PRIVATE_NETWORK,
 	OPT_VERSION,
+	OPT_BIND_USER,
+	OPT_AUTOLOGIN,
 };
 
 static const struct option long_options[] = {
@@ -35,6 +37,8 @@ static const struct option long_options[] = {
 	{ "hostname",        required_argument, NULL, OPT_HOSTNAME },
 	{ "private-network", no_argument,       NULL, OPT_PRIVATE_NETWORK },
 	{ "boot",            no_argument,       NULL, 'b' },
+	{ "bind-user",       required_argument, NULL, OPT_BIND_USER },
+	{ "autologin",       required_argument, NULL, OPT_AUTOLOGIN },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "help",            no_argument,       NULL, 'h' },
@@ -66,6 +70,8 @@ static void usage(void)
 	       "     --hostname=NAME        host name (default: the machine name)\n"
 	       "     --private-network      loopback only\n"
 	       "  -b --boot                 boot the tree's init; ARGS go to init\n"
+	       "     --bind-user=USER       bind a host user and their home (rootless: yourself)\n"
+	       "     --autologin=USER       log USER in on the console without a password\n"
 	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
@@ -203,6 +209,18 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case 'b':
 		c->boot = true;
 		return 0;
+	case OPT_BIND_USER:
+		if (!spec_user_name_valid(optarg))
+			return err_set(e, EINVAL, "--bind-user=%s: expected a user name", optarg);
+		if (!(s = strdup(optarg)))
+			return -ENOMEM;
+		if ((r = push((void **)&c->bind_users, &c->n_bind_users, sizeof s, &s)) < 0)
+			free(s);
+		return r;
+	case OPT_AUTOLOGIN:
+		if (!spec_user_name_valid(optarg))
+			return err_set(e, EINVAL, "--autologin=%s: expected a user name", optarg);
+		return set_string(&c->autologin, optarg);
 	case 'q':
 		c->quiet = true;
 		return 0;
@@ -241,6 +259,8 @@ static int finish(struct config *c, struct err *e)
 		c->volatile_mode = VOLATILE_YES;
 	if (strcmp(c->directory, "/") == 0 && c->volatile_mode != VOLATILE_YES && c->volatile_mode != VOLATILE_STATE)
 		return err_set(e, EINVAL, "--directory=/ needs --volatile=yes or --volatile=state, so the host is never written");
+	if (c->autologin && !c->boot)
+		return err_set(e, EINVAL, "--autologin needs --boot: it logs in on the booted system's console");
 	if (!c->machine && (r = default_machine(c, e)) < 0)
 		return r;
 	if (!c->hostname && (r = set_string(&c->hostname, c->machine)) < 0)
@@ -281,6 +301,10 @@ void config_free(struct config *c)
 		spec_tmpfs_free(&c->tmpfs[i]);
 	for (size_t i = 0; i < c->n_setenv; i++)
 		free(c->setenv[i]);
+	for (size_t i = 0; i < c->n_bind_users; i++)
+		free(c->bind_users[i]);
+	free(c->bind_users);
+	free(c->autologin);
 	free(c->binds);
 	free(c->tmpfs);
 	free(c->setenv);
