@@ -2,6 +2,8 @@
 #include "child.h"
 #include "channel.h"
 #include "env.h"
+#include "etc.h"
+#include "mount-util.h"
 #include "layout.h"
 #include "net.h"
 #include "init.h"
@@ -95,13 +97,28 @@ static int prepare(const struct config *c, struct layout *l, struct err *e)
 	return 0;
 }
 
+/* A volatile /etc gets what --etc asks for from the host's. */
+static int populate_etc(const struct config *c, struct layout *l, struct err *e)
+{
+	if (c->volatile_mode != VOLATILE_YES || c->etc_mode == ETC_EMPTY)
+		return 0;
+	int host = open("/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dst = host < 0 ? -1 : resolve_in(l->root_fd, "/etc");
+	int r = host < 0 || dst < 0 ? err_sys(e, errno, "cannot open /etc") : etc_populate(host, dst, c->etc_mode, e);
+	if (host >= 0)
+		close(host);
+	if (dst >= 0)
+		close(dst);
+	return r;
+}
+
 static int assemble(const struct config *c, struct layout *l, struct err *e)
 {
 	int r;
 	/* the front has moved us into our payload cgroup: make it our root */
 	if (c->boot && unshare(CLONE_NEWCGROUP) < 0)
 		return err_sys(e, errno, "cannot create a cgroup namespace");
-	if ((r = layout_build(l, e)) < 0)
+	if ((r = layout_build(l, e)) < 0 || (r = populate_etc(c, l, e)) < 0)
 		return r;
 	if (c->private_network && (r = net_loopback_up()) < 0)
 		return err_sys(e, -r, "cannot bring up the loopback interface");

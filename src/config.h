@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "etc.h"
+
 enum volatile_mode {
 	VOLATILE_NO,
 	VOLATILE_YES,      /* tmpfs root, the tree's /usr read-only */
@@ -43,6 +45,8 @@ struct config {
 	char **bind_users;            /* --bind-user names, in order */
 	size_t n_bind_users;
 	char *autologin;              /* log this user in on the console */
+	enum etc_mode etc_mode;       /* what a volatile /etc holds */
+	bool etc_set;
 	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
 

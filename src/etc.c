@@ -222,7 +222,11 @@ static int seed_root(int dst, struct err *e)
 	const char *passwd = bash ? "root:x:0:0:root:/root:/bin/bash\n" : "root:x:0:0:root:/root:/bin/sh\n";
 	int r = write_new(dst, "passwd", passwd, strlen(passwd), 0644, e);
 	const char *group = "root:x:0:\n";
-	return r < 0 ? r : write_new(dst, "group", group, strlen(group), 0644, e);
+	if (r == 0)
+		r = write_new(dst, "group", group, strlen(group), 0644, e);
+	/* the host's hosts file names the host; localhost must still resolve */
+	const char *hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+	return r < 0 ? r : write_new(dst, "hosts", hosts, strlen(hosts), 0644, e);
 }
 
 int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, struct err *e)

@@ -22,6 +22,7 @@ enum {
 	OPT_VERSION,
 	OPT_BIND_USER,
 	OPT_AUTOLOGIN,
+	OPT_ETC,
 };
 
 static const struct option long_options[] = {
@@ -39,6 +40,7 @@ static const struct option long_options[] = {
 	{ "boot",            no_argument,       NULL, 'b' },
 	{ "bind-user",       required_argument, NULL, OPT_BIND_USER },
 	{ "autologin",       required_argument, NULL, OPT_AUTOLOGIN },
+	{ "etc",             required_argument, NULL, OPT_ETC },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "help",            no_argument,       NULL, 'h' },
@@ -72,6 +74,9 @@ static void usage(void)
 	       "  -b --boot                 boot the tree's init; ARGS go to init\n"
 	       "     --bind-user=USER       bind a host user and their home (rootless: yourself)\n"
 	       "     --autologin=USER       log USER in on the console without a password\n"
+	       "     --etc=empty|base|host  what the volatile /etc holds: nothing, what logging\n"
+	       "                            in needs (default with --boot), or all of the host's\n"
+	       "                            but its identity and secrets\n"
 	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
@@ -217,6 +222,9 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		if ((r = push((void **)&c->bind_users, &c->n_bind_users, sizeof s, &s)) < 0)
 			free(s);
 		return r;
+	case OPT_ETC:
+		c->etc_set = true;
+		return etc_parse_mode(optarg, &c->etc_mode, e);
 	case OPT_AUTOLOGIN:
 		if (!spec_user_name_valid(optarg))
 			return err_set(e, EINVAL, "--autologin=%s: expected a user name", optarg);
@@ -259,6 +267,8 @@ static int finish(struct config *c, struct err *e)
 		c->volatile_mode = VOLATILE_YES;
 	if (strcmp(c->directory, "/") == 0 && c->volatile_mode != VOLATILE_YES && c->volatile_mode != VOLATILE_STATE)
 		return err_set(e, EINVAL, "--directory=/ needs --volatile=yes or --volatile=state, so the host is never written");
+	if (!c->etc_set)   /* nspawn's empty /etc cannot log anyone in on Debian */
+		c->etc_mode = c->boot ? ETC_BASE : ETC_EMPTY;
 	if (c->autologin && !c->boot)
 		return err_set(e, EINVAL, "--autologin needs --boot: it logs in on the booted system's console");
 	if (!c->machine && (r = default_machine(c, e)) < 0)
