@@ -153,7 +153,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	if (assemble(c, &l, &e) < 0)
 		fail(sock, &e);
 
-	char **env = env_build(c, uuid);
+	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
 	channel_send(sock, MSG_READY, -1, NULL);

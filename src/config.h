@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "creds.h"
 #include "etc.h"
 
 enum volatile_mode {
@@ -47,6 +48,9 @@ struct config {
 	char *autologin;              /* log this user in on the console */
 	enum etc_mode etc_mode;       /* what a volatile /etc holds */
 	bool etc_set;
+	struct credentials creds;     /* --set-credential, --load-credential */
+	bool ask_root_password;       /* --root-password=ask */
+	bool ask_user_password;       /* --bind-user-password=ask */
 	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
 

@@ -17,11 +17,11 @@ static int put(char **env, size_t *n, const char *entry)
 	return (env[(*n)++] = strdup(entry)) ? 0 : -1;
 }
 
-char **env_build(const struct config *c, const char *uuid)
+char **env_build(const struct config *c, const char *uuid, const char *creds_dir)
 {
 	const char *term = getenv("TERM");
 	char buf[256];
-	size_t n = 0, max = 10 + c->n_setenv;
+	size_t n = 0, max = 11 + c->n_setenv;
 	char **env = calloc(max + 1, sizeof *env);
 	int bad = !env;
 
@@ -38,6 +38,10 @@ char **env_build(const struct config *c, const char *uuid)
 	bad |= put(env, &n, "LOGNAME=root");
 	snprintf(buf, sizeof buf, "container_uuid=%s", uuid);
 	bad |= put(env, &n, buf);
+	if (creds_dir) {
+		snprintf(buf, sizeof buf, "CREDENTIALS_DIRECTORY=%s", creds_dir);
+		bad |= put(env, &n, buf);
+	}
 	if (!c->boot)   /* a booted system sets its own locale */
 		bad |= put(env, &n, "LANG=C.UTF-8");
 	for (size_t i = 0; i < c->n_setenv; i++)

@@ -3,8 +3,9 @@
 
 #include "config.h"
 
-/* NULL-terminated NAME=VALUE list for the payload; free with env_free. */
-char **env_build(const struct config *c, const char *uuid);
+/* NULL-terminated NAME=VALUE list for the payload; free with env_free.
+ * creds_dir: where the credentials are, or NULL when there are none. */
+char **env_build(const struct config *c, const char *uuid, const char *creds_dir);
 void env_free(char **env);
 
 /* A random RFC 4122 UUID in its 36-character text form. */

@@ -11,6 +11,7 @@
 #include "layout.h"
 #include "mount-util.h"
 #include "ostree.h"
+#include "password.h"
 #include "userns-check.h"
 
 #include <errno.h>
@@ -73,6 +74,48 @@ static int prepare_map(struct front *f)
 		r = idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
 	}
 	return r < 0 ? r : add_holes(f);
+}
+
+/* Passwords are typed on the terminal, never given on a command line where
+ * every user's ps sees them; only their hashes go on. */
+static int ask_password(const char *who, char **hash, struct err *e)
+{
+	char prompt[128], *plain = NULL;
+	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (tty < 0)
+		return err_sys(e, errno, "cannot ask for %s's password: no terminal", who);
+	snprintf(prompt, sizeof prompt, "Password for %s in the container: ", who);
+	int r = password_read(tty, prompt, true, &plain, e);
+	close(tty);
+	if (r == 0)
+		r = password_hash(plain, hash, e);
+	password_free(plain);
+	return r;
+}
+
+static int ask_passwords(struct front *f)
+{
+	struct credential cred = { 0 };
+	int r = 0;
+	if (f->cfg->ask_root_password) {
+		if ((r = ask_password("root", &cred.data, &f->err)) < 0)
+			return r;
+		cred.id = strdup("passwd.hashed-password.root");
+		cred.size = strlen(cred.data);
+		if (!cred.id || (r = creds_add(&f->ct.creds, &cred, &f->err)) < 0) {
+			credential_free(&cred);
+			return r < 0 ? r : err_set(&f->err, ENOMEM, "out of memory");
+		}
+	}
+	for (size_t i = 0; f->cfg->ask_user_password && i < f->ct.n_users && r == 0; i++) {
+		struct bound_user *u = &f->ct.users[i];
+		char *hash = NULL;
+		if ((r = ask_password(u->name, &hash, &f->err)) == 0) {
+			free(u->hashed_password);
+			u->hashed_password = hash;
+		}
+	}
+	return r;
 }
 
 /* Rootless, newuidmap maps only the caller's own uid besides its ranges. */
@@ -300,9 +343,12 @@ int front_run(const struct config *c)
 		sigaddset(&mask, sigs[s]);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	f.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	const char *warning = creds_password_warning(&c->creds);
+	if (warning && !c->quiet)
+		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
-	    resolve_users(&f) < 0 || (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
+	    resolve_users(&f) < 0 || ask_passwords(&f) < 0 || (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
 		goto out;
 	do
 		status = run_once(&f);

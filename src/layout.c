@@ -418,6 +418,35 @@ static int bound_users(struct layout *l, struct err *e)
 	return r < 0 ? r : 0;
 }
 
+/* Credentials on a memory filesystem that never swaps (ramfs, as nspawn),
+ * files 0400 and the directory 0500 owned by container root, read-only:
+ * written while the mount is still detached, then attached. */
+static int credentials(struct layout *l, struct err *e)
+{
+	char path[64];
+	int r, fd;
+	if (!container_has_creds(&l->cfg->creds, l->ct))
+		return 0;
+	fd = fs_new("ramfs", "ramfs", "mode=0700", NOSUID | NODEV | NOEXEC);
+	if (fd < 0)
+		return err_sys(e, -fd, "cannot mount a ramfs for the credentials");
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+	r = creds_write(fd, &l->cfg->creds, e);
+	if (r == 0)
+		r = creds_write(fd, &l->ct->creds, e);
+	if (r == 0 && chmod(path, 0500) < 0)
+		r = err_sys(e, errno, "cannot seal " CREDS_DIR);
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	if (r == 0 && mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+		r = err_sys(e, errno, "cannot seal " CREDS_DIR);
+	if (r == 0 && (r = mkdir_p_in(l->root_fd, CREDS_DIR, 0700)) < 0)
+		r = err_sys(e, -r, "cannot create " CREDS_DIR);
+	if (r == 0 && (r = tree_attach(fd, l->root_fd, CREDS_DIR)) < 0)
+		r = err_sys(e, -r, "cannot mount " CREDS_DIR);
+	close(fd);
+	return r;
+}
+
 /* agetty logs the user in on the console; "-f" in its login options skips
  * the password (rootless, the user's hash is unreadable). */
 static int autologin(struct layout *l, struct err *e)
@@ -452,7 +481,7 @@ int layout_build(struct layout *l, struct err *e)
 				       row->kind == FS || row->kind == ROOT ? " as " : "",
 				       row->kind == FS || row->kind == ROOT ? row->what : "");
 	}
-	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0)
+	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0 || (r = credentials(l, e)) < 0)
 		return r;
 	return autologin(l, e);
 }

@@ -17,6 +17,9 @@ struct layout {
 	const char *uuid;  /* the container's UUID */
 };
 
+/* Where the container finds its credentials (systemd's $CREDENTIALS_DIRECTORY). */
+#define CREDS_DIR "/run/host/credentials"
+
 /* Which tree the front should idmap in root mode: "usr", "" (the whole
  * tree) or NULL (none). */
 const char *layout_idmapped_path(enum volatile_mode mode);

@@ -3,9 +3,14 @@
 #include "err.h"
 #include "front.h"
 #include "options.h"
+#include "password.h"
+
+#include <string.h>
 
 int main(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "hash-password") == 0)
+		return hash_password_main(argc - 1, argv + 1);
 	struct config c = { 0 };
 	struct err e = { 0 };
 	int r = options_parse(argc, argv, &c, &e);

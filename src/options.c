@@ -23,6 +23,10 @@ enum {
 	OPT_BIND_USER,
 	OPT_AUTOLOGIN,
 	OPT_ETC,
+	OPT_SET_CREDENTIAL,
+	OPT_LOAD_CREDENTIAL,
+	OPT_ROOT_PASSWORD,
+	OPT_BIND_USER_PASSWORD,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +45,10 @@ static const struct option long_options[] = {
 	{ "bind-user",       required_argument, NULL, OPT_BIND_USER },
 	{ "autologin",       required_argument, NULL, OPT_AUTOLOGIN },
 	{ "etc",             required_argument, NULL, OPT_ETC },
+	{ "set-credential",  required_argument, NULL, OPT_SET_CREDENTIAL },
+	{ "load-credential", required_argument, NULL, OPT_LOAD_CREDENTIAL },
+	{ "root-password",   required_argument, NULL, OPT_ROOT_PASSWORD },
+	{ "bind-user-password", required_argument, NULL, OPT_BIND_USER_PASSWORD },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "help",            no_argument,       NULL, 'h' },
@@ -77,6 +85,13 @@ static void usage(void)
 	       "     --etc=empty|base|host  what the volatile /etc holds: nothing, what logging\n"
 	       "                            in needs (default with --boot), or all of the host's\n"
 	       "                            but its identity and secrets\n"
+	       "     --set-credential=ID:VALUE\n"
+	       "                            a credential for the container (C escapes allowed)\n"
+	       "     --load-credential=ID:PATH\n"
+	       "                            a credential read from a file or socket\n"
+	       "     --root-password=ask    ask for root's password (no echo) and pass its hash\n"
+	       "     --bind-user-password=ask\n"
+	       "                            ask for the bound users' passwords likewise\n"
 	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
@@ -222,6 +237,17 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		if ((r = push((void **)&c->bind_users, &c->n_bind_users, sizeof s, &s)) < 0)
 			free(s);
 		return r;
+	case OPT_SET_CREDENTIAL:
+		return creds_set(&c->creds, optarg, e);
+	case OPT_LOAD_CREDENTIAL:
+		return creds_load(&c->creds, optarg, e);
+	case OPT_ROOT_PASSWORD:
+	case OPT_BIND_USER_PASSWORD:
+		if (strcmp(optarg, "ask") != 0)
+			return err_set(e, EINVAL, "%s=%s: expected ask (a password on the command line is seen by every user's ps; hash one with: volspawn hash-password)",
+				       opt == OPT_ROOT_PASSWORD ? "--root-password" : "--bind-user-password", optarg);
+		*(opt == OPT_ROOT_PASSWORD ? &c->ask_root_password : &c->ask_user_password) = true;
+		return 0;
 	case OPT_ETC:
 		c->etc_set = true;
 		return etc_parse_mode(optarg, &c->etc_mode, e);
@@ -267,6 +293,10 @@ static int finish(struct config *c, struct err *e)
 		c->volatile_mode = VOLATILE_YES;
 	if (strcmp(c->directory, "/") == 0 && c->volatile_mode != VOLATILE_YES && c->volatile_mode != VOLATILE_STATE)
 		return err_set(e, EINVAL, "--directory=/ needs --volatile=yes or --volatile=state, so the host is never written");
+	if (c->ask_root_password && creds_find(&c->creds, "passwd.hashed-password.root"))
+		return err_set(e, EINVAL, "--root-password=ask and a passwd.hashed-password.root credential both set root's password; give one");
+	if (c->ask_user_password && !c->n_bind_users)
+		return err_set(e, EINVAL, "--bind-user-password=ask needs --bind-user=USER");
 	if (!c->etc_set)   /* nspawn's empty /etc cannot log anyone in on Debian */
 		c->etc_mode = c->boot ? ETC_BASE : ETC_EMPTY;
 	if (c->autologin && !c->boot)
@@ -315,6 +345,7 @@ void config_free(struct config *c)
 		free(c->bind_users[i]);
 	free(c->bind_users);
 	free(c->autologin);
+	creds_free(&c->creds);
 	free(c->binds);
 	free(c->tmpfs);
 	free(c->setenv);

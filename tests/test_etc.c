@@ -365,6 +365,7 @@ static void test_unknown_mode(void **state)
 	"d 0755 security/limits.d\n" \
 	"f 0644 default/locale\n" \
 	"f 0644 group\n" \
+	"f 0644 hosts\n" \
 	"f 0644 ld.so.conf.d/libc.conf\n" \
 	"f 0644 login.defs\n" \
 	"f 0644 nsswitch.conf\n" \
@@ -415,6 +416,7 @@ static void test_base(void **state)
 	"f 0644 default/grub\n" \
 	"f 0644 default/locale\n" \
 	"f 0644 group\n" \
+	"f 0644 hosts\n" \
 	"f 0644 ld.so.conf.d/libc.conf\n" \
 	"f 0644 login.defs\n" \
 	"f 0644 motd\n" \
@@ -527,6 +529,7 @@ static void test_existing_entries_kept(void **state)
 		    "d 0700 pam.d\n"
 		    "f 0600 pam.d/login\n"
 		    "f 0644 group\n"
+		    "f 0644 hosts\n"
 		    "f 0644 nsswitch.conf\n"
 		    "f 0644 pam.d/common-auth\n"
 		    "f 0644 pam.d/passwd\n"
@@ -562,7 +565,7 @@ static void test_no_host_nsswitch(void **state)
 	struct dirs *d = *state;
 	struct err e;
 	assert_int_equal(populate(d, ETC_BASE, &e), 0);
-	assert_tree(d->dst, "f 0644 group\nf 0644 nsswitch.conf\nf 0644 passwd\n");
+	assert_tree(d->dst, "f 0644 group\nf 0644 hosts\nf 0644 nsswitch.conf\nf 0644 passwd\n");
 	assert_content(d->dst, "nsswitch.conf", MINIMAL);
 }
 
@@ -579,6 +582,7 @@ static void test_nsswitch_link_into_etc(void **state)
 		    "d 0755 authselect\n"
 		    "f 0644 authselect/nsswitch.conf\n"
 		    "f 0644 group\n"
+		    "f 0644 hosts\n"
 		    "f 0644 nsswitch.conf\n"
 		    "f 0644 passwd\n");
 	assert_content(d->dst, "nsswitch.conf", "passwd: sss files systemd\ngroup: sss files systemd\nshadow: files systemd\n");
