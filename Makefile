@@ -30,6 +30,18 @@ build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
 	@mkdir -p build-asan/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
+# Tools of bats/scope.bats: a fake systemd user manager (a test tool, so
+# it links libsystemd as usual) and a probe of cgroup_request_scope.
+TOOLS = build/tests/fake-user-manager build/tests/scope-probe
+
+build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SYSTEMD_LIBS)
+
+build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $^ $(LIBS)
+
 asan: build-asan/volspawn
 
 unit: $(TESTS:%=build/tests/%)
@@ -40,10 +52,10 @@ unit-asan: $(TESTS:%=build-asan/tests/%)
 
 # The integration suite runs the installed program as an ordinary user;
 # helpers/run-bats installs it where that user can reach it.
-bats: volspawn
+bats: volspawn $(TOOLS)
 	helpers/run-bats $(CURDIR)/volspawn
 
-bats-asan: build-asan/volspawn
+bats-asan: build-asan/volspawn $(TOOLS)
 	helpers/run-bats $(CURDIR)/build-asan/volspawn
 
 # Everything, plain and under ASan+UBSan.

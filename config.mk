@@ -13,8 +13,13 @@ CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 CPPFLAGS = -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
 CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 LDFLAGS =
-# volspawn links libc and libxcrypt (hash-password) only: every library costs start-up time (see README)
+# volspawn links libc and libxcrypt only: every library costs start-up time
+# (see README); libsystemd is dlopen()ed when needed (dlopen is in libc
+# since glibc 2.34: add -ldl for an older one)
 LIBS = -lcrypt
+
+# the fake systemd user manager of the tests
+SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 
 # make asan: the same program with AddressSanitizer and UBSan.
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -34,8 +34,7 @@ static int cgroup2_mount(char *out, size_t size)
 	return r;
 }
 
-/* Our cgroup2 path, from the "0::" line of /proc/self/cgroup. */
-static int own_cgroup(char *out, size_t size)
+int cgroup_self(char *out, size_t size)
 {
 	FILE *f = fopen("/proc/self/cgroup", "re");
 	char line[2048];
@@ -76,7 +75,7 @@ int cgroup_find_delegated(struct cgroup *cg, struct err *e)
 	*cg = (struct cgroup){ 0 };
 	if (cgroup2_mount(mnt, sizeof mnt) < 0)
 		return err_set(e, ENOENT, "no cgroup2 hierarchy is mounted; booting systemd needs one (unified or hybrid cgroups)");
-	if (own_cgroup(own, sizeof own) < 0)
+	if (cgroup_self(own, sizeof own) < 0)
 		return err_set(e, ENOENT, "cannot tell our cgroup from /proc/self/cgroup; booting systemd needs a cgroup2 hierarchy");
 	snprintf(dir, sizeof dir, "%s%s", mnt, strcmp(own, "/") == 0 ? "" : own);
 	if (!delegated(dir))

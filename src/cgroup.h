@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -11,6 +12,9 @@ struct cgroup {
 	char *dir;       /* ours: base/volspawn-PID, holding supervisor/ and payload/ */
 	bool moved;      /* we moved ourselves into dir/supervisor */
 };
+
+/* Our cgroup2 path ("/" or "/a/b"), from the "0::" line of /proc/self/cgroup. */
+int cgroup_self(char *out, size_t size);
 
 /* The cgroup2 directory this process is in, if the invoking user may
  * create sub-cgroups there and move processes between them (delegated, as

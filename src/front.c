@@ -1,6 +1,7 @@
 /* front.c — clone into new namespaces, map ids, supervise, and exit as the
  * container's PID 1 did. */
 #include "front.h"
+#include "cgroup-scope.h"
 #include "cgroup.h"
 #include "channel.h"
 #include "child.h"
@@ -74,6 +75,19 @@ static int prepare_map(struct front *f)
 		r = idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
 	}
 	return r < 0 ? r : add_holes(f);
+}
+
+/* A booted systemd needs a delegated cgroup: the one we run in, or else a
+ * transient scope from the user's own systemd, as systemd-run would get. */
+static int find_cgroup(struct front *f)
+{
+	int r = cgroup_find_delegated(&f->cg, &f->err);
+	if (r != -EACCES || f->root)
+		return r;
+	f->err = (struct err){ 0 };
+	if ((r = cgroup_request_scope(f->cfg->machine, &f->err)) < 0)
+		return r;
+	return cgroup_find_delegated(&f->cg, &f->err);
 }
 
 /* Passwords are typed on the terminal, never given on a command line where
@@ -348,7 +362,7 @@ int front_run(const struct config *c)
 		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
-	    resolve_users(&f) < 0 || ask_passwords(&f) < 0 || (c->boot && cgroup_find_delegated(&f.cg, &f.err) < 0))
+	    resolve_users(&f) < 0 || ask_passwords(&f) < 0 || (c->boot && find_cgroup(&f) < 0))
 		goto out;
 	do
 		status = run_once(&f);
