@@ -1,6 +1,7 @@
 /* child.c — the steps inside the namespaces, from clone to exec. */
 #include "child.h"
 #include "channel.h"
+#include "console.h"
 #include "env.h"
 #include "etc.h"
 #include "mount-util.h"
@@ -105,6 +106,16 @@ static int populate_etc(const struct config *c, struct layout *l, struct err *e)
 	int host = open("/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int dst = host < 0 ? -1 : resolve_in(l->root_fd, "/etc");
 	int r = host < 0 || dst < 0 ? err_sys(e, errno, "cannot open /etc") : etc_populate(host, dst, c->etc_mode, e);
+	/* a firstboot credential wins over the host's setting: firstboot
+	 * applies it only where the file is missing */
+	if (r == 0 && (creds_find(&c->creds, "firstboot.locale") || creds_find(&c->creds, "firstboot.locale-messages"))) {
+		unlinkat(dst, "locale.conf", 0);
+		unlinkat(dst, "default/locale", 0);
+	}
+	if (r == 0 && creds_find(&c->creds, "firstboot.timezone")) {
+		unlinkat(dst, "localtime", 0);
+		unlinkat(dst, "timezone", 0);
+	}
 	if (host >= 0)
 		close(host);
 	if (dst >= 0)
@@ -132,6 +143,33 @@ static int assemble(const struct config *c, struct layout *l, struct err *e)
 	return 0;
 }
 
+/* The container's console: a pty of its own devpts, /dev/console a link
+ * to its slave (as nspawn makes it), the master for the front to relay. */
+static int open_console(int *master, char *slave, size_t size, struct err *e)
+{
+	int r = console_open_pty(master, slave, size, e);
+	if (r < 0)
+		return r;
+	unlink("/dev/console");
+	if (symlink(slave + strlen("/dev/"), "/dev/console") < 0)
+		return err_sys(e, errno, "cannot create /dev/console");
+	return 0;
+}
+
+/* Command mode: PID 1 keeps nothing of the host's terminal either; the
+ * command makes the pty its controlling terminal itself. */
+static int stdio_to(const char *slave, struct err *e)
+{
+	int fd = open(slave, O_RDWR | O_NOCTTY);
+	if (fd < 0)
+		return err_sys(e, errno, "cannot open %s", slave);
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+	return 0;
+}
+
 void child_main(const struct config *c, const struct container *ct, int sock)
 {
 	struct err e = { 0 };
@@ -139,6 +177,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_DFL);   /* the front ignores it; exec would pass that on */
 	umask(0);   /* the layout's modes are meant exactly */
 	env_uuid(uuid);
 	l.uuid = uuid;
@@ -156,10 +195,19 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
-	channel_send(sock, MSG_READY, -1, NULL);
-	/* nothing of the host may reach the payload but stdin, stdout, stderr */
+	char slave[64] = "";
+	int master = -1;
+	if (c->console != CONSOLE_PIPE && open_console(&master, slave, sizeof slave, &e) < 0)
+		fail(sock, &e);
+	channel_send(sock, MSG_READY, master, NULL);
+	/* nothing of the host may reach the container: not even stdio, once
+	 * the console is a pty of its own */
 	syscall(SYS_close_range, 3U, ~0U, 0U);
+	if (*slave && (c->boot ? console_attach_stdio(slave, &e) : stdio_to(slave, &e)) < 0) {
+		err_print(&e);
+		_exit(1);
+	}
 	if (!c->boot)
-		reaper_run(c, env);
+		reaper_run(c, env, *slave != '\0');
 	_exit(init_exec(c, env));
 }

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "console.h"
 #include "creds.h"
 #include "etc.h"
 
@@ -40,7 +41,7 @@ struct config {
 	char *machine;
 	char *hostname;               /* defaults to machine */
 	bool private_network;
-	bool pipe;
+	enum console_mode console;    /* how the container's console reaches us */
 	bool quiet;
 	bool boot;                    /* run the tree's init as PID 1 */
 	char **bind_users;            /* --bind-user names, in order */
@@ -48,6 +49,7 @@ struct config {
 	char *autologin;              /* log this user in on the console */
 	enum etc_mode etc_mode;       /* what a volatile /etc holds */
 	bool etc_set;
+	bool console_set;
 	struct credentials creds;     /* --set-credential, --load-credential */
 	bool ask_root_password;       /* --root-password=ask */
 	bool ask_user_password;       /* --bind-user-password=ask */

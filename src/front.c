@@ -4,6 +4,7 @@
 #include "cgroup-scope.h"
 #include "cgroup.h"
 #include "channel.h"
+#include "console.h"
 #include "child.h"
 #include "err.h"
 #include "container.h"
@@ -42,6 +43,7 @@ struct front {
 	bool reboot;         /* the booted container asked for a reboot */
 	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
 	struct container ct; /* what the container's first process needs to know */
+	struct console con;  /* the relay of the container's console, once it has one */
 	int userns_fd;       /* the container's user namespace, for cleaning up */
 	struct err err;      /* a setup failure, printed once at the end */
 };
@@ -234,12 +236,16 @@ static int map_and_go(struct front *f)
 static void on_message(struct front *f)
 {
 	int fd, type = channel_recv(f->sock, &fd, &f->err);
-	if (fd >= 0)
-		close(fd);
 	if (type == MSG_READY) {
+		struct console_opts o = CONSOLE_OPTS_STDIO;
+		o.quiet = f->cfg->quiet;
 		f->ready = true;
+		if (fd >= 0 && console_start(&f->con, fd, f->cfg->console, &o, &f->err) < 0)
+			kill(f->pid, SIGKILL);
 		return;
 	}
+	if (fd >= 0)
+		close(fd);
 	if (type == MSG_ERROR && f->err.code == EPERM && !f->root && userns_apparmor_restricted("/proc/sys"))
 		userns_explain("/proc/sys", EPERM, &f->err);
 	close(f->sock);   /* an error, or the child went away */
@@ -252,8 +258,10 @@ static void on_message(struct front *f)
 static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
-	if (sig == SIGWINCH)
+	if (sig == SIGWINCH) {
+		console_winch(&f->con);
 		return;
+	}
 	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
 		return;
 	if (sig == SIGTERM || sig == SIGINT)
@@ -291,14 +299,26 @@ static int exit_status(struct front *f, int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* The console's bytes; ^]^]^] kills the container. */
+static void relay(struct front *f, struct pollfd *p, int n)
+{
+	int r = console_dispatch(&f->con, p, n, &f->err);
+	if (r == CONSOLE_ESCAPE || r < 0)
+		kill(f->pid, SIGKILL);
+	if (r == CONSOLE_ESCAPE)
+		f->stop_signals++;   /* a kill asked for, not a crash */
+}
+
 static int supervise(struct front *f)
 {
 	for (;;) {
-		struct pollfd p[2] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
-		if (poll(p, f->sock >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		struct pollfd p[2 + CONSOLE_POLLFDS] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
+		int n = console_pollfds(&f->con, p + 2, CONSOLE_POLLFDS);
+		if (poll(p, 2 + n, console_timeout_ms(&f->con)) < 0 && errno != EINTR)
 			return err_sys(&f->err, errno, "poll");
 		if (f->sock >= 0 && p[1].revents)
 			on_message(f);
+		relay(f, p + 2, n);
 		if (!(p[0].revents & POLLIN))
 			continue;
 		struct signalfd_siginfo si;
@@ -312,6 +332,7 @@ static int supervise(struct front *f)
 		if (waitpid(f->pid, &status, WNOHANG) == f->pid) {
 			while (f->sock >= 0)   /* a last message may still be queued */
 				on_message(f);
+			console_stop(&f->con);   /* the container's last words, and our terminal back */
 			return exit_status(f, status);
 		}
 	}
@@ -338,6 +359,7 @@ static int run_once(struct front *f)
 		kill_child(f);
 	else
 		status = supervise(f);
+	console_stop(&f->con);
 	if (f->sock >= 0)
 		close(f->sock);
 	cgroup_destroy(&f->cg, f->userns_fd);
@@ -357,6 +379,7 @@ int front_run(const struct config *c)
 		sigaddset(&mask, sigs[s]);
 	sigprocmask(SIG_BLOCK, &mask, &old);
 	f.sigfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	signal(SIGPIPE, SIG_IGN);   /* a reader of our output that went away is not our death */
 	const char *warning = creds_password_warning(&c->creds);
 	if (warning && !c->quiet)
 		notice("%s", warning);

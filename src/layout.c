@@ -24,6 +24,7 @@ enum kind {
 	MERGE,   /* the tree's /usr-merge links: bin, sbin, lib, lib64, ... */
 	ZONE,    /* the host's /etc/localtime link */
 	UUID,    /* a file holding the container's UUID */
+	NODE,    /* a fifo, socket or device node of `mode`; skipped where mknod is not allowed */
 	COPY,    /* a copy of the host file `what` */
 };
 
@@ -65,6 +66,10 @@ static const struct row table[] = {
 	{ DIR_,  "/etc",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
 	{ DIR_,  "/var",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
 	{ DIR_,  "/root",                      NULL,                  NULL,                                         0,                       0700,  V_YES },
+	{ DIR_,  "/home",                      NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ DIR_,  "/srv",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ DIR_,  "/mnt",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
+	{ DIR_,  "/opt",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
 	{ ZONE,  "/etc/localtime",             NULL,                  NULL,                                         0,                       0,     V_YES | V_OVERLAY },
 	{ COPY,  "/etc/resolv.conf",           "/etc/resolv.conf",    NULL,                                         0,                       0644,  V_YES | V_OVERLAY },
 	{ FS,    "/var",                       "tmpfs",               TMPFS_ROOT,                                   0,                       0,     V_STATE },
@@ -77,7 +82,14 @@ static const struct row table[] = {
 	{ UUID,  "/run/host/container-uuid",   NULL,                  NULL,                                         0,                       0444,  V_ANY },
 	{ BIND,  "/run/host/os-release",       "host:/etc/os-release", NULL,                                        RDONLY,                  0444,  V_ANY },
 	{ DIR_,  "/run/host/inaccessible",     NULL,                  NULL,                                         0,                       0755,  V_ANY },
+	/* what systemd mounts over paths its services may not see (mknod of
+	 * devices is refused in a user namespace: those are best effort) */
 	{ FILE_, "/run/host/inaccessible/reg", "",                    NULL,                                         0,                       0000,  V_ANY },
+	{ DIR_,  "/run/host/inaccessible/dir", NULL,                  NULL,                                         0,                       0000,  V_ANY },
+	{ NODE,  "/run/host/inaccessible/fifo", NULL,                 NULL,                                         0,                       S_IFIFO,  V_ANY },
+	{ NODE,  "/run/host/inaccessible/sock", NULL,                 NULL,                                         0,                       S_IFSOCK, V_ANY },
+	{ NODE,  "/run/host/inaccessible/chr", NULL,                  NULL,                                         0,                       S_IFCHR,  V_ANY },
+	{ NODE,  "/run/host/inaccessible/blk", NULL,                  NULL,                                         0,                       S_IFBLK,  V_ANY },
 	{ DIR_,  "/dev",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FS,    "/dev",                       "tmpfs",               "mode=0755,size=4m,nr_inodes=64k",            NOSUID,                  0,     V_ANY },
 	{ BIND,  "/dev/null",                  "host:/dev/null",      NULL,                                         0,                       0666,  V_ANY },
@@ -116,9 +128,14 @@ static const struct row table[] = {
 	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
 	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS },
 	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT },
-	/* a container cannot configure the network, so nothing would come online */
+	/* units that cannot work in a container masked: nothing would come
+	 * online, and without privilege on the host no debugfs, no network setup */
 	{ DIR_,  "/etc/systemd/system",        NULL,                  NULL,                                         0,                       0755,  V_YES | V_OVERLAY | BOOT },
 	{ LINK,  "/etc/systemd/system/systemd-networkd-wait-online.service", "/dev/null", NULL,                     0,                       0,     V_YES | V_OVERLAY | BOOT },
+	{ LINK,  "/etc/systemd/system/sys-kernel-debug.mount", "/dev/null", NULL,                                   0,                       0,     V_YES | V_OVERLAY | BOOT },
+	{ LINK,  "/etc/systemd/system/sys-kernel-tracing.mount", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT },
+	{ LINK,  "/etc/systemd/system/systemd-networkd.service", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
+	{ LINK,  "/etc/systemd/system/systemd-networkd.socket", "/dev/null", NULL,                                  0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
 };
 
 /* Until the pivot, the root is mounted over /tmp of our private mount
@@ -351,6 +368,14 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return zone_link(l, r);
 	case COPY:
 		return copy_host_file(l, r);
+	case NODE: {
+		int dir = resolve_in(l->root_fd, "/run/host/inaccessible");
+		if (dir < 0)
+			return dir;
+		int ret = mknodat(dir, strrchr(r->where, '/') + 1, r->mode, 0) < 0 && errno != EPERM ? -errno : 0;
+		close(dir);
+		return ret;
+	}
 	case UUID: {
 		char text[40];
 		snprintf(text, sizeof text, "%s\n", l->uuid);

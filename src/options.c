@@ -23,6 +23,7 @@ enum {
 	OPT_BIND_USER,
 	OPT_AUTOLOGIN,
 	OPT_ETC,
+	OPT_CONSOLE,
 	OPT_SET_CREDENTIAL,
 	OPT_LOAD_CREDENTIAL,
 	OPT_ROOT_PASSWORD,
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "root-password",   required_argument, NULL, OPT_ROOT_PASSWORD },
 	{ "bind-user-password", required_argument, NULL, OPT_BIND_USER_PASSWORD },
 	{ "pipe",            no_argument,       NULL, 'P' },
+	{ "console",         required_argument, NULL, OPT_CONSOLE },
 	{ "quiet",           no_argument,       NULL, 'q' },
 	{ "help",            no_argument,       NULL, 'h' },
 	{ "version",         no_argument,       NULL, OPT_VERSION },
@@ -92,7 +94,9 @@ static void usage(void)
 	       "     --root-password=ask    ask for root's password (no echo) and pass its hash\n"
 	       "     --bind-user-password=ask\n"
 	       "                            ask for the bound users' passwords likewise\n"
-	       "  -P --pipe                 pass stdin, stdout and stderr through\n"
+	       "     --console=MODE         interactive (default on a terminal), read-only\n"
+	       "                            (default otherwise with --boot), passive, or pipe\n"
+	       "  -P --pipe                 --console=pipe: stdin, stdout, stderr passed through\n"
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
 	       "     --version              print the version\n");
@@ -224,8 +228,12 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		c->private_network = true;
 		return 0;
 	case 'P':
-		c->pipe = true;
+		c->console = CONSOLE_PIPE;
+		c->console_set = true;
 		return 0;
+	case OPT_CONSOLE:
+		c->console_set = true;
+		return console_parse_mode(optarg, &c->console, e);
 	case 'b':
 		c->boot = true;
 		return 0;
@@ -297,6 +305,10 @@ static int finish(struct config *c, struct err *e)
 		return err_set(e, EINVAL, "--root-password=ask and a passwd.hashed-password.root credential both set root's password; give one");
 	if (c->ask_user_password && !c->n_bind_users)
 		return err_set(e, EINVAL, "--bind-user-password=ask needs --bind-user=USER");
+	/* a command's output piped somewhere must stay as it is (no pty's \r\n);
+	 * a booted system's console is a pty in any case, as with nspawn */
+	if (!c->console_set)
+		c->console = c->boot || console_default_mode() == CONSOLE_INTERACTIVE ? console_default_mode() : CONSOLE_PIPE;
 	if (!c->etc_set)   /* nspawn's empty /etc cannot log anyone in on Debian */
 		c->etc_mode = c->boot ? ETC_BASE : ETC_EMPTY;
 	if (c->autologin && !c->boot)

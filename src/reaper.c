@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -39,7 +40,7 @@ static int forwarded(int sig)
 	return 0;
 }
 
-void reaper_run(const struct config *c, char **env)
+void reaper_run(const struct config *c, char **env, bool on_pty)
 {
 	sigset_t all, old;
 	sigfillset(&all);
@@ -52,6 +53,9 @@ void reaper_run(const struct config *c, char **env)
 	}
 	if (pid == 0) {
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* a session of its own on the console, for job control */
+		if (on_pty && (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0))
+			fprintf(stderr, "volspawn: cannot take the console as controlling terminal: %s\n", strerror(errno));
 		_exit(payload_exec(c, env));
 	}
 	for (;;) {

@@ -124,7 +124,7 @@ static void test_defaults(void **state)
 	assert_int_equal(f->c.n_tmpfs, 0);
 	assert_int_equal(f->c.n_setenv, 0);
 	assert_false(f->c.private_network);
-	assert_false(f->c.pipe);
+	assert_false(f->c.console_set);
 	assert_false(f->c.quiet);
 }
 
@@ -416,7 +416,7 @@ static void test_flags(void **state)
 	struct fixture *f = *state;
 	assert_parsed(PARSE(&f->c, &f->e, "--private-network", "-P", "--quiet"), &f->e);
 	assert_true(f->c.private_network);
-	assert_true(f->c.pipe);
+	assert_int_equal(f->c.console, CONSOLE_PIPE);
 	assert_true(f->c.quiet);
 }
 
