@@ -359,3 +359,8 @@ void console_stop(struct console *c)
 	end_line(c);
 	teardown(c);
 }
+
+bool console_hung_up(const struct console *c)
+{
+	return c->running && c->mode == CONSOLE_INTERACTIVE && c->in_done;
+}

@@ -89,6 +89,11 @@ int console_timeout_ms(const struct console *c);
  * the container), or a negative errno with e set. */
 int console_dispatch(struct console *c, const struct pollfd *fds, int n, struct err *e);
 
+/* True once the user's terminal is gone (interactive: in raw mode its end
+ * of input means a hangup), so the caller can stop the container as it
+ * would on SIGHUP. */
+bool console_hung_up(const struct console *c);
+
 /* On SIGWINCH: copy the user's window size to the container again. */
 void console_winch(struct console *c);
 

@@ -41,6 +41,7 @@ struct front {
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
 	bool ready;
 	bool reboot;         /* the booted container asked for a reboot */
+	bool hung_up;        /* our terminal went away */
 	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
 	struct container ct; /* what the container's first process needs to know */
 	struct console con;  /* the relay of the container's console, once it has one */
@@ -109,13 +110,30 @@ static int ask_password(const char *who, char **hash, struct err *e)
 	return r;
 }
 
+/* Without a root password systemd-firstboot would stop the boot to ask for
+ * one on the console: root is locked instead, as the notice says. */
+static bool root_password_given(const struct front *f)
+{
+	static const char *const ids[] = { "passwd.hashed-password.root", "passwd.plaintext-password.root" };
+	for (size_t i = 0; i < 2; i++)
+		if (creds_find(&f->cfg->creds, ids[i]))
+			return true;
+	return f->cfg->ask_root_password;
+}
+
 static int ask_passwords(struct front *f)
 {
 	struct credential cred = { 0 };
 	int r = 0;
-	if (f->cfg->ask_root_password) {
+	if (f->cfg->boot && !root_password_given(f)) {
+		cred.data = strdup("!");
+		if (!f->cfg->quiet && !f->cfg->autologin)
+			notice("root's password is locked: log in as a --bind-user, or give root one with --root-password=ask");
+	} else if (f->cfg->ask_root_password) {
 		if ((r = ask_password("root", &cred.data, &f->err)) < 0)
 			return r;
+	}
+	if (cred.data) {
 		cred.id = strdup("passwd.hashed-password.root");
 		cred.size = strlen(cred.data);
 		if (!cred.id || (r = creds_add(&f->ct.creds, &cred, &f->err)) < 0) {
@@ -253,8 +271,10 @@ static void on_message(struct front *f)
 }
 
 /* The first SIGTERM/SIGINT asks the container to stop (a booted init by
- * SIGRTMIN+3, its clean shutdown), the second kills it. In command mode a
- * terminal's ^C (SI_KERNEL) reached the command's process group already. */
+ * SIGRTMIN+3, its clean shutdown; also when our terminal hangs up, as
+ * SIGHUP would mean "reload" to systemd), the second kills it. In command
+ * mode a terminal's ^C (SI_KERNEL) reached the command's process group
+ * already, and SIGHUP goes on to the command as a shell passes it. */
 static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
@@ -264,9 +284,9 @@ static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 	}
 	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
 		return;
-	if (sig == SIGTERM || sig == SIGINT)
+	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
 		f->stop_signals++;
-	if (f->cfg->boot && sig != SIGHUP)
+	if (f->cfg->boot)
 		sig = SIGRTMIN + 3;
 	kill(f->pid, f->stop_signals > 1 ? SIGKILL : sig);
 }
@@ -307,6 +327,11 @@ static void relay(struct front *f, struct pollfd *p, int n)
 		kill(f->pid, SIGKILL);
 	if (r == CONSOLE_ESCAPE)
 		f->stop_signals++;   /* a kill asked for, not a crash */
+	if (console_hung_up(&f->con) && !f->hung_up) {
+		struct signalfd_siginfo si = { .ssi_signo = SIGHUP };
+		f->hung_up = true;
+		on_signal(f, &si);
+	}
 }
 
 static int supervise(struct front *f)
@@ -385,7 +410,7 @@ int front_run(const struct config *c)
 		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
-	    resolve_users(&f) < 0 || ask_passwords(&f) < 0 || (c->boot && find_cgroup(&f) < 0))
+	    resolve_users(&f) < 0 || (c->boot && find_cgroup(&f) < 0) || ask_passwords(&f) < 0)
 		goto out;
 	do
 		status = run_once(&f);

@@ -1,0 +1,197 @@
+#!/usr/bin/env bats
+# volspawn -b: the host's own systemd booted rootless, driven through the
+# console and logged in for real.
+
+load common
+
+setup_file() {
+	export VS VS_CGROUP VS_USER
+	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
+	export VS_ROOT_HASH
+}
+
+setup() {
+	snapshot_host
+}
+
+# One failed test must not leave a container running into the next.
+teardown() {
+	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn || true
+}
+
+# Run an expect script (the test's body) with bats/console.tcl loaded; it
+# prints "VOLSPAWN EXIT: N" when volspawn ended.
+console() {
+	local script=$BATS_TEST_TMPDIR/console.exp
+	{ echo "source $BATS_TEST_DIRNAME/console.tcl"; cat; } > "$script"
+	run timeout 300 expect -f "$script"
+	CONSOLE_OUT=$output
+	echo "$output" | tail -60
+}
+
+# The part of the console output the `sh` steps printed.
+between_markers() {
+	echo "$CONSOLE_OUT" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+		sed -n '/^==BEGIN==$/,/^==END==$/p' | grep -v '^==[A-Z]*==$'
+}
+
+assert_exit() {
+	assert_line --partial "VOLSPAWN EXIT: $1"
+}
+
+# Nothing of the container is left: processes, mounts, temp files (checked
+# by assert_host_unchanged) and the cgroups it made.
+assert_nothing_left() {
+	assert_host_unchanged
+	if [ -n "$VS_CGROUP" ]; then
+		run find "$VS_CGROUP" -mindepth 1 -type d
+		assert_output ""
+	fi
+}
+
+@test "boot to login: root logs in with the credential's password; locale, users and commands work" {
+	console <<-'EOF'
+	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH) --set-credential=firstboot.locale:C.UTF-8 --bind-user=$env(VS_USER)
+	login root mysecret
+	sh {id -u; id -g; id -gn}
+	sh {cat /etc/locale.conf /etc/default/locale 2>/dev/null | grep LANG=}
+	sh {systemctl is-system-running --wait; systemctl --failed --no-legend --no-pager}
+	sh "getent passwd $env(VS_USER) | cut -d: -f1,3,6"
+	sh {awk 'BEGIN { print 6 * 7 }'; cat /proc/1/environ | tr '\0' '\n' | grep -E '^container='}
+	send "systemctl poweroff\r"
+	finish
+	EOF
+	assert_exit 0
+	run between_markers
+	assert_line --index 0 0
+	assert_line --index 1 0
+	assert_line --index 2 root
+	assert_line --index 3 LANG=C.UTF-8
+	assert_line --regexp '^(running|degraded)$'
+	assert_line "$VS_USER:60514:$(getent passwd "$VS_USER" | cut -d: -f6)"
+	assert_line 42
+	assert_line container=volspawn
+	assert_nothing_left
+}
+
+@test "the bound user logs in on the console and writes to the real home" {
+	local home
+	home=$(getent passwd "$VS_USER" | cut -d: -f6)
+	console <<-'EOF'
+	boot --bind-user=$env(VS_USER) --autologin=$env(VS_USER) --root-password=ask
+	want {Password for root in the container: } "the root password prompt"
+	send "mysecret\r"
+	want {Retype to confirm: } "the confirmation"
+	send "mysecret\r"
+	want {[$] $} "the user's shell"
+	sh {id -un; id -u; echo hello > ~/from-container; stat -c %u ~/from-container}
+	exec kill -TERM [exp_pid]
+	finish
+	EOF
+	assert_exit 0
+	run between_markers
+	assert_line --index 0 "$VS_USER"
+	assert_line --index 1 60514
+	assert_line --index 2 60514
+	assert_equal "$(cat "$home/from-container")" hello
+	assert_equal "$(stat -c %U "$home/from-container")" "$VS_USER"
+	rm -f "$home/from-container"
+	assert_nothing_left
+}
+
+@test "the bound user logs in with the password asked for, never typed on a command line" {
+	console <<-'EOF'
+	boot --bind-user=$env(VS_USER) --bind-user-password=ask
+	want "Password for $env(VS_USER) in the container: " "the user's password prompt"
+	send "s3cret-user\r"
+	want {Retype to confirm: } "the confirmation"
+	send "s3cret-user\r"
+	login $env(VS_USER) s3cret-user
+	sh {id -un; pwd}
+	exec kill -TERM [exp_pid]
+	finish
+	EOF
+	assert_exit 0
+	run between_markers
+	assert_line --index 0 "$VS_USER"
+	assert_line --index 1 "$(getent passwd "$VS_USER" | cut -d: -f6)"
+	assert_nothing_left
+}
+
+@test "SIGTERM to volspawn shuts the container down cleanly" {
+	console <<-'EOF'
+	boot --root-password=ask
+	want {Password for root in the container: } "the prompt"
+	send "x\r"
+	want {Retype to confirm: } "the confirmation"
+	send "x\r"
+	want {login: $} "login:"
+	exec kill -TERM [exp_pid]
+	want {Powering off|Halting} "a clean shutdown"
+	finish
+	EOF
+	assert_exit 0
+	assert_nothing_left
+}
+
+@test "reboot boots a fresh volatile root on the same terminal; systemctl exit N exits N" {
+	console <<-'EOF'
+	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH)
+	login root mysecret
+	sh {touch /etc/volspawn-was-here; cat /proc/sys/kernel/random/boot_id}
+	send "systemctl reboot\r"
+	login root mysecret
+	sh {ls /etc/volspawn-was-here; cat /proc/sys/kernel/random/boot_id}
+	send "systemctl exit 42\r"
+	finish
+	EOF
+	assert_exit 42
+	run between_markers
+	assert_line --partial "No such file or directory"
+	assert_nothing_left
+}
+
+@test "^] three times within a second kills the container" {
+	console <<-'EOF'
+	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH)
+	want {Press \^\] three times within 1s} "the banner"
+	want {login: $} "login:"
+	send "\x1d\x1d\x1d"
+	finish
+	EOF
+	assert_exit 1
+	assert_nothing_left
+}
+
+@test "bad credentials are refused with one line" {
+	run --separate-stderr as_user "$VS" -b --set-credential=bad/id:x
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	run --separate-stderr as_user "$VS" -b '--set-credential=foo:a\qb'
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "${stderr_lines[0]}" == *'\q'* ]]
+	run --separate-stderr as_user "$VS" -b --set-credential=foo:1 --set-credential=foo:2
+	assert_equal "$status" 1
+	[[ "${stderr_lines[0]}" == *"Duplicate credential 'foo'"* || "${stderr_lines[0]}" == *"foo"* ]]
+	assert_host_unchanged
+}
+
+@test "a bound user that does not exist, or root, is refused" {
+	run --separate-stderr as_user "$VS" -b --bind-user=no-such-user-here
+	assert_equal "$status" 1
+	[[ "${stderr_lines[0]}" == "volspawn: no user no-such-user-here on this host"* ]] || fail "${stderr_lines[0]}"
+	run --separate-stderr as_user "$VS" -b --bind-user=root
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_host_unchanged
+}
+
+@test "no delegable cgroup: one line saying what to run instead" {
+	# run outside the delegated cgroup, with no user bus to ask for a scope
+	run --separate-stderr as_user env -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR "$VS" -b
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	[[ "${stderr_lines[0]}" == *"delegat"* ]] || fail "${stderr_lines[0]}"
+	assert_host_unchanged
+}

@@ -1,0 +1,58 @@
+# Driving a booted container's console through a real pty, for boot.bats.
+# The container runs as $VS_USER in the delegated cgroup $VS_CGROUP (when
+# the suite runs as root); volspawn is $VS.
+
+set timeout 60
+log_user 1
+
+proc fail {what} {
+	puts "\nCONSOLE TEST FAILED: $what"
+	exit 99
+}
+
+# Start volspawn -b with these extra arguments.
+proc boot {args} {
+	global env spawn_id
+	set vs [list $env(VS) -b {*}$args]
+	if {$env(VS_CGROUP) ne ""} {
+		spawn sh -c {echo $$ > "$VS_CGROUP/cgroup.procs" && cd / && exec runuser -u "$VS_USER" -- "$@"} sh {*}$vs
+	} else {
+		spawn {*}$vs
+	}
+}
+
+proc want {pattern what} {
+	expect {
+		-re $pattern { return $expect_out(0,string) }
+		timeout { fail "timeout waiting for $what" }
+		eof { fail "volspawn ended waiting for $what" }
+	}
+}
+
+proc login {user password} {
+	want {login: $} "login:"
+	send "$user\r"
+	if {$password ne ""} {
+		want {Password: $} "Password:"
+		send "$password\r"
+	}
+	want {[#$] $} "a shell prompt"
+}
+
+# Run a shell command; its output is printed between markers for the test
+# to check.
+proc sh {cmd} {
+	send "echo ==BEGIN==; $cmd; echo ==END==\r"
+	want {==END==\r?\n.*[#$] $} "the end of: $cmd"
+}
+
+# Wait for volspawn to end and exit with its status.
+proc finish {} {
+	expect {
+		eof {}
+		timeout { fail "volspawn did not end" }
+	}
+	lassign [wait] pid spawnid os_error status
+	puts "\nVOLSPAWN EXIT: $status"
+	exit 0
+}
