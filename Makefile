@@ -68,8 +68,10 @@ install: volspawn
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/volspawn
 
+# As root: start-up against bubblewrap and nspawn, then boot to login: against nspawn.
 bench: volspawn
 	bench/startup
+	bench/boot
 
 clean:
 	rm -rf build build-asan volspawn
