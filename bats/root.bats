@@ -32,3 +32,14 @@ setup() {
 	[ -s "$a" ] && [ -s "$b" ]
 	assert_not_equal "$(cat "$a")" "$(cat "$b")"
 }
+
+@test "as root, a bound user's home is an idmapped mount, not a hole in the map" {
+	local home
+	home=$(getent passwd "$VS_USER" | cut -d: -f6)
+	run "$VS" -q --bind-user="$VS_USER" -- sh -c "cat /proc/self/uid_map | wc -l; stat -c '%u %g' '$home'; setpriv --reuid=60514 --regid=60514 --clear-groups sh -c 'echo hi > $home/idmapped-probe'"
+	assert_success
+	assert_line --index 0 1
+	assert_line --index 1 "60514 60514"
+	assert_equal "$(stat -c %U "$home/idmapped-probe")" "$VS_USER"
+	rm -f "$home/idmapped-probe"
+}

@@ -6,6 +6,7 @@
 
 enum msg_type {
 	MSG_GO = 1,    /* front → child: the maps are written; maybe an idmapped tree fd */
+	MSG_TREE,      /* front → child, before MSG_GO: a bound home, idmapped (root mode) */
 	MSG_READY,     /* child → front: the container is assembled, the payload starts */
 	MSG_ERROR,     /* child → front: setup failed; err says why */
 };

@@ -182,7 +182,13 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	env_uuid(uuid);
 	l.uuid = uuid;
 	int early = prepare(c, &l, &e);
-	int type = channel_recv(sock, &l.idmapped_fd, NULL);
+	int type, fd, homes = 0;
+	while ((type = channel_recv(sock, &fd, NULL)) == MSG_TREE && (size_t)homes < ct->n_users && l.home_fds) {
+		close(l.home_fds[homes]);   /* the idmapped mount replaces the plain one */
+		l.home_fds[homes++] = fd;
+		l.homes_idmapped = true;
+	}
+	l.idmapped_fd = fd;
 	if (type != MSG_GO)
 		_exit(1);   /* the front is gone: it has said why */
 	if (early < 0 || become_root(&e) < 0)

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "container.h"
 #include "idmap-hole.h"
+#include "idmap-userns.h"
 #include "idmap.h"
 #include "layout.h"
 #include "mount-util.h"
@@ -56,7 +57,8 @@ static int add_holes(struct front *f)
 {
 	bool self = f->root || !f->cfg->boot;
 	int r = 0;
-	for (size_t i = 0; i < f->ct.n_users && r == 0; i++) {
+	/* as root, bound users' homes are idmapped mounts instead (homes_go) */
+	for (size_t i = 0; !f->root && i < f->ct.n_users && r == 0; i++) {
 		const struct bound_user *u = &f->ct.users[i];
 		r = idmap_add_hole(&f->map, u->uid, u->host_uid, u->host_gid, &f->err);
 		self |= u->host_uid == getuid();
@@ -238,11 +240,35 @@ static int place_in_cgroup(struct front *f)
 	return r;
 }
 
+/* Root mode: each bound home an idmapped mount on which the user's files
+ * show as the user's container uid, sent ahead of MSG_GO in order. */
+static int homes_go(struct front *f)
+{
+	for (size_t i = 0; f->root && i < f->ct.n_users; i++) {
+		const struct bound_user *u = &f->ct.users[i];
+		unsigned long base_u = f->map.uid[0].outside, base_g = f->map.gid[0].outside;
+		int userns = idmap_userns_one(u->host_uid, base_u + u->uid, u->host_gid, base_g + u->gid, &f->err);
+		if (userns < 0)
+			return userns;
+		int fd = tree_clone(AT_FDCWD, u->home, true, 0, userns);
+		close(userns);
+		if (fd < 0)
+			return err_sys(&f->err, -fd, "cannot make an idmapped mount of %s", u->home);
+		int r = channel_send(f->sock, MSG_TREE, fd, NULL);
+		close(fd);
+		if (r < 0)
+			return err_sys(&f->err, -r, "cannot start the container");
+	}
+	return 0;
+}
+
 static int map_and_go(struct front *f)
 {
 	int r = f->root ? idmap_apply_direct(&f->map, f->pid, &f->err)
 			: idmap_apply_helpers(&f->map, f->pid, &f->err);
 	if (r < 0 || (f->cfg->boot && (r = place_in_cgroup(f)) < 0))
+		return r;
+	if ((r = homes_go(f)) < 0)
 		return r;
 	int fd = idmapped_tree(f);
 	r = channel_send(f->sock, MSG_GO, fd, NULL);

@@ -435,7 +435,8 @@ static int bound_users(struct layout *l, struct err *e)
 			break;
 		r = mkdir_p_in(l->root_fd, u->home, 0755);
 		if (r == 0)
-			r = attach(tree_clone(l->home_fds[i], "", true, 0, -1), l->root_fd, u->home);
+			r = l->homes_idmapped ? tree_attach(l->home_fds[i], l->root_fd, u->home)
+					      : attach(tree_clone(l->home_fds[i], "", true, 0, -1), l->root_fd, u->home);
 		if (r < 0)
 			r = err_sys(e, -r, "cannot bind the home of %s", u->name);
 	}

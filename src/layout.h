@@ -11,6 +11,7 @@ struct layout {
 	int tree_fd;       /* the OS tree, opened as the invoking user */
 	int *bind_fds;     /* each --bind source, opened as the invoking user */
 	int *home_fds;     /* each bound user's home, likewise */
+	bool homes_idmapped; /* root mode: home_fds are detached idmapped trees instead */
 	int idmapped_fd;   /* root mode: idmapped clone of the tree (or its /usr), else -1 */
 	int root_fd;       /* the container's root, once mounted */
 	int *prepared;     /* per table row: a detached tree made early, or -1 */
