@@ -8,13 +8,11 @@
 #include "child.h"
 #include "err.h"
 #include "container.h"
-#include "idmap-hole.h"
 #include "idmap-userns.h"
 #include "idmap.h"
 #include "layout.h"
 #include "mount-util.h"
 #include "ostree.h"
-#include "password.h"
 #include "userns-check.h"
 
 #include <errno.h>
@@ -50,24 +48,6 @@ struct front {
 	struct err err;      /* a setup failure, printed once at the end */
 };
 
-/* Bound users and, rootless in boot mode, the invoking user are mapped
- * one-to-one into the container: a user's files stay theirs, and
- * container root may use the cgroup the user was delegated. */
-static int add_holes(struct front *f)
-{
-	bool self = f->root || !f->cfg->boot;
-	int r = 0;
-	/* as root, bound users' homes are idmapped mounts instead (homes_go) */
-	for (size_t i = 0; !f->root && i < f->ct.n_users && r == 0; i++) {
-		const struct bound_user *u = &f->ct.users[i];
-		r = idmap_add_hole(&f->map, u->uid, u->host_uid, u->host_gid, &f->err);
-		self |= u->host_uid == getuid();
-	}
-	if (r == 0 && !self)
-		r = idmap_add_hole(&f->map, BIND_USER_UID_MIN, getuid(), getgid(), &f->err);
-	return r;
-}
-
 static int prepare_map(struct front *f)
 {
 	int r;
@@ -79,7 +59,7 @@ static int prepare_map(struct front *f)
 			return err_set(&f->err, ENOENT, "uid %u has no passwd entry; /etc/subuid entries are matched by user name", (unsigned)getuid());
 		r = idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
 	}
-	return r < 0 ? r : add_holes(f);
+	return r < 0 ? r : container_add_holes(&f->ct, f->cfg, &f->map, f->root, &f->err);
 }
 
 /* A booted systemd needs a delegated cgroup: the one we run in, or else a
@@ -93,90 +73,6 @@ static int find_cgroup(struct front *f)
 	if ((r = cgroup_request_scope(f->cfg->machine, &f->err)) < 0)
 		return r;
 	return cgroup_find_delegated(&f->cg, &f->err);
-}
-
-/* Passwords are typed on the terminal, never given on a command line where
- * every user's ps sees them; only their hashes go on. */
-static int ask_password(const char *who, char **hash, struct err *e)
-{
-	char prompt[128], *plain = NULL;
-	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
-	if (tty < 0)
-		return err_sys(e, errno, "cannot ask for %s's password: no terminal", who);
-	snprintf(prompt, sizeof prompt, "Password for %s in the container: ", who);
-	int r = password_read(tty, prompt, true, &plain, e);
-	close(tty);
-	if (r == 0)
-		r = password_hash(plain, hash, e);
-	password_free(plain);
-	return r;
-}
-
-/* Without a root password systemd-firstboot would stop the boot to ask for
- * one on the console: root is locked instead, as the notice says. */
-static bool root_password_given(const struct front *f)
-{
-	static const char *const ids[] = { "passwd.hashed-password.root", "passwd.plaintext-password.root" };
-	for (size_t i = 0; i < 2; i++)
-		if (creds_find(&f->cfg->creds, ids[i]))
-			return true;
-	return f->cfg->ask_root_password;
-}
-
-static int ask_passwords(struct front *f)
-{
-	struct credential cred = { 0 };
-	int r = 0;
-	if (f->cfg->boot && !root_password_given(f)) {
-		cred.data = strdup("!");
-		if (!f->cfg->quiet && !f->cfg->autologin)
-			notice("root's password is locked: log in as a --bind-user, or give root one with --root-password=ask");
-	} else if (f->cfg->ask_root_password) {
-		if ((r = ask_password("root", &cred.data, &f->err)) < 0)
-			return r;
-	}
-	if (cred.data) {
-		cred.id = strdup("passwd.hashed-password.root");
-		cred.size = strlen(cred.data);
-		if (!cred.id || (r = creds_add(&f->ct.creds, &cred, &f->err)) < 0) {
-			credential_free(&cred);
-			return r < 0 ? r : err_set(&f->err, ENOMEM, "out of memory");
-		}
-	}
-	for (size_t i = 0; f->cfg->ask_user_password && i < f->ct.n_users && r == 0; i++) {
-		struct bound_user *u = &f->ct.users[i];
-		char *hash = NULL;
-		if ((r = ask_password(u->name, &hash, &f->err)) == 0) {
-			free(u->hashed_password);
-			u->hashed_password = hash;
-		}
-	}
-	return r;
-}
-
-/* Rootless, newuidmap maps only the caller's own uid besides its ranges. */
-static int resolve_users(struct front *f)
-{
-	const struct config *c = f->cfg;
-	int r = 0;
-	if (!c->n_bind_users)
-		return 0;
-	f->ct.users = calloc(c->n_bind_users, sizeof *f->ct.users);
-	if (!f->ct.users)
-		return err_set(&f->err, ENOMEM, "out of memory");
-	for (size_t i = 0; i < c->n_bind_users && r == 0; i++) {
-		r = bind_user_lookup(c->bind_users[i], &f->ct.users[i], &f->err);
-		if (r == 0 && !f->root && f->ct.users[i].host_uid != getuid())
-			r = err_set(&f->err, EPERM, "--bind-user=%s: without root, volspawn can bind only you (newuidmap maps no one else's uid); run it as root to bind others",
-				    c->bind_users[i]);
-	}
-	f->ct.n_users = c->n_bind_users;
-	if (r < 0)
-		return r;
-	r = bind_user_allocate(f->ct.users, f->ct.n_users, &f->err);
-	if (r >= 0)
-		f->ct.n_users = (size_t)r;
-	return r < 0 ? r : 0;
 }
 
 static int spawn(struct front *f)
@@ -436,7 +332,8 @@ int front_run(const struct config *c)
 		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
-	    resolve_users(&f) < 0 || (c->boot && find_cgroup(&f) < 0) || ask_passwords(&f) < 0)
+	    container_resolve_users(&f.ct, c, f.root, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
+	    container_ask_passwords(&f.ct, c, &f.err) < 0)
 		goto out;
 	do
 		status = run_once(&f);
