@@ -79,10 +79,7 @@ assert_nothing_left() {
 	home=$(getent passwd "$VS_USER" | cut -d: -f6)
 	console <<-'EOF'
 	boot --bind-user=$env(VS_USER) --autologin=$env(VS_USER) --root-password=ask
-	want {Password for root in the container: } "the root password prompt"
-	send "mysecret\r"
-	want {Retype to confirm: } "the confirmation"
-	send "mysecret\r"
+	answer_password root mysecret
 	want {[$] $} "the user's shell"
 	sh {id -un; id -u; echo hello > ~/from-container; stat -c %u ~/from-container}
 	exec kill -TERM [exp_pid]
@@ -102,10 +99,7 @@ assert_nothing_left() {
 @test "the bound user logs in with the password asked for, never typed on a command line" {
 	console <<-'EOF'
 	boot --bind-user=$env(VS_USER) --bind-user-password=ask
-	want "Password for $env(VS_USER) in the container: " "the user's password prompt"
-	send "s3cret-user\r"
-	want {Retype to confirm: } "the confirmation"
-	send "s3cret-user\r"
+	answer_password $env(VS_USER) s3cret-user
 	login $env(VS_USER) s3cret-user
 	sh {id -un; pwd}
 	exec kill -TERM [exp_pid]
@@ -121,10 +115,7 @@ assert_nothing_left() {
 @test "SIGTERM to volspawn shuts the container down cleanly" {
 	console <<-'EOF'
 	boot --root-password=ask
-	want {Password for root in the container: } "the prompt"
-	send "x\r"
-	want {Retype to confirm: } "the confirmation"
-	send "x\r"
+	answer_password root x
 	want {login: $} "login:"
 	exec kill -TERM [exp_pid]
 	want {Powering off|Halting} "a clean shutdown"

@@ -39,6 +39,14 @@ proc login {user password} {
 	want {[#$] $} "a shell prompt"
 }
 
+# Answer volspawn's own --root-password=ask / --bind-user-password=ask.
+proc answer_password {who password} {
+	want "Password for $who in the container: " "$who's password prompt"
+	send "$password\r"
+	want {Retype to confirm: } "the confirmation"
+	send "$password\r"
+}
+
 # Run a shell command; its output is printed between markers for the test
 # to check.
 proc sh {cmd} {
