@@ -44,6 +44,11 @@ assert_exit() {
 assert_nothing_left() {
 	assert_host_unchanged
 	if [ -n "$VS_CGROUP" ]; then
+		# after a SIGKILL volspawn's janitor removes them, a moment later
+		for _ in $(seq 50); do
+			[ -z "$(find "$VS_CGROUP" -mindepth 1 -type d)" ] && break
+			sleep 0.1
+		done
 		run find "$VS_CGROUP" -mindepth 1 -type d
 		assert_output ""
 	fi
@@ -122,6 +127,18 @@ assert_nothing_left() {
 	finish
 	EOF
 	assert_exit 0
+	assert_nothing_left
+}
+
+@test "SIGKILL of volspawn at the login prompt leaves no process and no cgroup" {
+	console <<-'EOF'
+	boot -q
+	want {login: $} "login:"
+	exec pkill -KILL -o -u $env(VS_USER) -x volspawn
+	finish
+	EOF
+	# runuser reports the kill as 137; volspawn spawned directly, as signal 9
+	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
 	assert_nothing_left
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,20 +176,90 @@ static void remove_as_container_root(const char *dir, int userns_fd)
 		;
 }
 
-void cgroup_destroy(struct cgroup *cg, int userns_fd)
+static void remove_all(const char *dir, int userns_fd)
 {
 	char sub[4200];
+	snprintf(sub, sizeof sub, "%s/payload", dir);
+	if (userns_fd >= 0)
+		remove_as_container_root(sub, userns_fd);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		remove_below(fd);
+	rmdir(dir);
+}
+
+void cgroup_destroy(struct cgroup *cg, int userns_fd)
+{
 	if (cg->moved && move_pid(cg->base, 0) == 0)
 		cg->moved = false;
-	if (cg->dir) {
-		snprintf(sub, sizeof sub, "%s/payload", cg->dir);
-		if (userns_fd >= 0)
-			remove_as_container_root(sub, userns_fd);
-		int fd = open(cg->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0)
-			remove_below(fd);
-		rmdir(cg->dir);
+	if (cg->dir)
+		remove_all(cg->dir, userns_fd);
+	if (cg->janitor > 0) {   /* nothing left for it: it just goes */
+		close(cg->janitor_fd);
+		while (waitpid(cg->janitor, NULL, 0) < 0 && errno == EINTR)
+			;
+		cg->janitor = 0;
 	}
 	free(cg->dir);
 	cg->dir = NULL;
+}
+
+/* A cgroup's processes are gone once cgroup.events says "populated 0". */
+static void wait_empty(const char *dir)
+{
+	char p[4200], text[256];
+	snprintf(p, sizeof p, "%s/cgroup.events", dir);
+	for (int i = 0; i < 500; i++) {   /* 10 s at most: PID 1 dies at once */
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, text, sizeof text - 1);
+		if (fd >= 0)
+			close(fd);
+		if (n <= 0)
+			return;
+		text[n] = '\0';
+		if (strstr(text, "populated 0"))
+			return;
+		usleep(20000);
+	}
+}
+
+/* Nothing of ours but the pipe and the user namespace: above all not the
+ * channel, whose open end tells the container's first process we live. */
+static void close_all_but(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+	if (lo > 3)
+		syscall(SYS_close_range, 3U, (unsigned)lo - 1, 0U);
+	if (hi > lo + 1)
+		syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0U);
+	syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0U);
+}
+
+int cgroup_janitor(struct cgroup *cg, int userns_fd)
+{
+	int p[2];
+	char c;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid == 0) {
+		close_all_but(p[0], userns_fd);
+		move_pid(cg->base, 0);
+		setsid();   /* no terminal's signals: it outlives us on purpose */
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		if (access(cg->dir, F_OK) == 0) {
+			wait_empty(cg->dir);
+			remove_all(cg->dir, userns_fd);
+		}
+		_exit(0);
+	}
+	close(p[0]);
+	if (pid < 0) {
+		close(p[1]);
+		return -errno;
+	}
+	cg->janitor = pid;
+	cg->janitor_fd = p[1];
+	return 0;
 }

@@ -11,6 +11,8 @@ struct cgroup {
 	char *base;      /* the delegated cgroup we were started in (a full path) */
 	char *dir;       /* ours: base/volspawn-PID, holding supervisor/ and payload/ */
 	bool moved;      /* we moved ourselves into dir/supervisor */
+	pid_t janitor;   /* cleans up if we die first (cgroup_janitor); 0 if none */
+	int janitor_fd;  /* its pipe: it wakes when this closes, our last act or our death */
 };
 
 /* Our cgroup2 path ("/" or "/a/b"), from the "0::" line of /proc/self/cgroup. */
@@ -30,6 +32,11 @@ int cgroup_create(struct cgroup *cg, pid_t pid, struct err *e);
 /* Root mode: hand the payload cgroup to container root, as a delegation
  * would (rootless, the invoking user's uid is mapped into the container). */
 int cgroup_chown_payload(const struct cgroup *cg, uid_t uid, gid_t gid, struct err *e);
+
+/* If we die, even by SIGKILL, the container dies with us but its cgroups
+ * would stay: start a process of ours, outside them, that waits for our
+ * end and then removes what is left. userns_fd as for cgroup_destroy. */
+int cgroup_janitor(struct cgroup *cg, int userns_fd);
 
 /* Move ourselves back and remove what cgroup_create made, bottom up; base
  * stays, for a reboot (the caller frees it).

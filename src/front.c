@@ -133,6 +133,8 @@ static int place_in_cgroup(struct front *f)
 	int r = cgroup_create(&f->cg, f->pid, &f->err);
 	if (r == 0 && f->root)
 		r = cgroup_chown_payload(&f->cg, (uid_t)f->map.uid[0].outside, (gid_t)f->map.gid[0].outside, &f->err);
+	if (r == 0 && (r = cgroup_janitor(&f->cg, f->userns_fd)) < 0)
+		r = err_sys(&f->err, -r, "cannot start the cgroup janitor");
 	return r;
 }
 
