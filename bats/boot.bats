@@ -63,7 +63,7 @@ assert_nothing_left() {
 	sh {systemctl is-system-running --wait; systemctl --failed --no-legend --no-pager}
 	sh "getent passwd $env(VS_USER) | cut -d: -f1,3,6"
 	sh {awk 'BEGIN { print 6 * 7 }'; cat /proc/1/environ | tr '\0' '\n' | grep -E '^container='}
-	send "systemctl poweroff\r"
+	send "exec systemctl poweroff\r"
 	finish
 	EOF
 	assert_exit 0
@@ -147,10 +147,12 @@ assert_nothing_left() {
 	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH)
 	login root mysecret
 	sh {touch /etc/volspawn-was-here; cat /proc/sys/kernel/random/boot_id}
-	send "systemctl reboot\r"
+	# exec: an interactive bash ignores the SIGTERM that stops its session,
+	# and once in a while its SIGHUP came too late (a 90 s stop job)
+	send "exec systemctl reboot\r"
 	login root mysecret
 	sh {ls /etc/volspawn-was-here; cat /proc/sys/kernel/random/boot_id}
-	send "systemctl exit 42\r"
+	send "exec systemctl exit 42\r"
 	finish
 	EOF
 	assert_exit 42
