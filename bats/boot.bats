@@ -134,7 +134,7 @@ assert_nothing_left() {
 	console <<-'EOF'
 	boot -q
 	want {login: $} "login:"
-	exec pkill -KILL -o -u $env(VS_USER) -x volspawn
+	exec kill -KILL [front_pid]
 	finish
 	EOF
 	# runuser reports the kill as 137; volspawn spawned directly, as signal 9

@@ -39,6 +39,13 @@ proc login {user password} {
 	want {[#$] $} "a shell prompt"
 }
 
+# volspawn's front process: the spawned one, or runuser's child.
+proc front_pid {} {
+	set pid [exp_pid]
+	if {[string trim [exec cat /proc/$pid/comm]] eq "volspawn"} { return $pid }
+	return [lindex [exec pgrep -P $pid -x volspawn] 0]
+}
+
 # Answer volspawn's own --root-password=ask / --bind-user-password=ask.
 proc answer_password {who password} {
 	want "Password for $who in the container: " "$who's password prompt"
