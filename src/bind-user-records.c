@@ -2,6 +2,7 @@
  * drop-in directory nss-systemd reads (/run/host/userdb), as nspawn writes
  * them: one line of JSON per file, looked up by name and by number. */
 #include "bind-user.h"
+#include "io-util.h"
 #include "json.h"
 
 #include <errno.h>
@@ -54,20 +55,6 @@ static void fill_group(FILE *f, const struct bound_user *u)
 	fputs("}\n", f);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t k = write(fd, buf, len);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		buf += k;
-		len -= (size_t)k;
-	}
-	return 0;
-}
-
 static int write_file(int dirfd, const char *file, mode_t mode, const char *text, size_t len)
 {
 	int fd = openat(dirfd, file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -76,7 +63,7 @@ static int write_file(int dirfd, const char *file, mode_t mode, const char *text
 	/* the umask must not take bits off: others read the public records */
 	int r = fchmod(fd, mode) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, text, len);
+		r = write_full(fd, text, len);
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	return r;

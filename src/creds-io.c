@@ -1,5 +1,6 @@
 /* creds-io.c — reading credential sources and writing credential files. */
 #include "creds.h"
+#include "io-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -102,20 +103,6 @@ int creds_read(const char *path, char **data, size_t *size)
 	return r;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* nspawn's order: created 0600 so that only we can write it, made
  * read-only once it is whole. */
 static int write_one(int dirfd, const struct credential *cred, struct err *e)
@@ -127,7 +114,7 @@ static int write_one(int dirfd, const struct credential *cred, struct err *e)
 		return err_set(e, EEXIST, "cannot write credential '%s': the file already exists in the credentials directory", cred->id);
 	if (fd < 0)
 		return err_sys(e, errno, "cannot create the file for credential '%s'", cred->id);
-	if ((r = write_all(fd, cred->data, cred->size)) < 0)
+	if ((r = write_full(fd, cred->data, cred->size)) < 0)
 		err_sys(e, -r, "cannot write credential '%s'", cred->id);
 	else if (fchmod(fd, 0400) < 0)
 		r = err_sys(e, errno, "cannot make credential '%s' read-only", cred->id);

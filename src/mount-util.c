@@ -1,5 +1,6 @@
 /* mount-util.c — fd-based mount primitives (open_tree, fsopen, move_mount). */
 #include "mount-util.h"
+#include "io-util.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -108,8 +109,7 @@ int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t 
 	int fd = create_in(rootfd, path, mode, O_TRUNC);
 	if (fd < 0)
 		return fd;
-	ssize_t n = write(fd, data, len);
-	int r = n == (ssize_t)len ? 0 : n < 0 ? -errno : -EIO;
+	int r = write_full(fd, data, len);
 	close(fd);
 	return r;
 }
