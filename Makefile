@@ -1,26 +1,35 @@
 # volspawn — see README.md. Build knobs live in config.mk.
 include config.mk
 
-SRC = $(wildcard src/*.c)
-LIBSRC = $(filter-out src/main.c,$(SRC))
+# volspawn, and volspawn-usrfs (the rootless server of /usr, linked with
+# libfuse3); the node table of the latter is unit-tested with the rest
+USRFS_SRC = $(wildcard src/usrfs*.c)
+SRC = $(filter-out $(USRFS_SRC),$(wildcard src/*.c))
+LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs-nodes.c
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
-all: volspawn
+all: volspawn volspawn-usrfs
 
 # Normal objects in build/, sanitized ones in build-asan/.
 build/%.o: src/%.c $(wildcard src/*.h) config.mk
 	@mkdir -p build
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 build-asan/%.o: src/%.c $(wildcard src/*.h) config.mk
 	@mkdir -p build-asan
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 volspawn: $(SRC:src/%.c=build/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 build-asan/volspawn: $(SRC:src/%.c=build-asan/%.o)
 	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+
+volspawn-usrfs: $(USRFS_SRC:src/%.c=build/%.o)
+	$(CC) $(LDFLAGS) -o $@ $^ $(FUSE_LIBS)
+
+build-asan/volspawn-usrfs: $(USRFS_SRC:src/%.c=build-asan/%.o)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(FUSE_LIBS)
 
 build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
@@ -42,7 +51,7 @@ build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $^ $(LIBS)
 
-asan: build-asan/volspawn
+asan: build-asan/volspawn build-asan/volspawn-usrfs
 
 unit: $(TESTS:%=build/tests/%)
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
@@ -52,21 +61,22 @@ unit-asan: $(TESTS:%=build-asan/tests/%)
 
 # The integration suite runs the installed program as an ordinary user;
 # helpers/run-bats installs it where that user can reach it.
-bats: volspawn $(TOOLS)
+bats: volspawn volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/volspawn
 
-bats-asan: build-asan/volspawn $(TOOLS)
+bats-asan: build-asan/volspawn build-asan/volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/build-asan/volspawn
 
 # Everything, plain and under ASan+UBSan.
 check: unit bats unit-asan bats-asan
 
-install: volspawn
-	install -d $(DESTDIR)$(BINDIR)
+install: volspawn volspawn-usrfs
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 volspawn $(DESTDIR)$(BINDIR)/volspawn
+	install -m 0755 volspawn-usrfs $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/volspawn
+	rm -f $(DESTDIR)$(BINDIR)/volspawn $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
 # As root: start-up against bubblewrap and nspawn, then boot to login: against nspawn.
 bench: volspawn
@@ -74,7 +84,7 @@ bench: volspawn
 	bench/boot
 
 clean:
-	rm -rf build build-asan volspawn
+	rm -rf build build-asan volspawn volspawn-usrfs
 
 .PHONY: all asan unit unit-asan bats bats-asan check install uninstall bench clean
 .SECONDARY:

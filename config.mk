@@ -3,6 +3,7 @@ VERSION = 0.1
 
 PREFIX = /usr/local
 BINDIR = $(PREFIX)/bin
+LIBEXECDIR = $(PREFIX)/libexec
 MANDIR = $(PREFIX)/share/man
 
 PKG_CONFIG = pkg-config
@@ -10,13 +11,17 @@ PKG_CONFIG = pkg-config
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-CPPFLAGS = -D_GNU_SOURCE -DVERSION=\"$(VERSION)\"
+CPPFLAGS = -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -DUSRFS_PROGRAM=\"$(LIBEXECDIR)/volspawn-usrfs\"
 CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 LDFLAGS =
 # volspawn links libc and libxcrypt only: every library costs start-up time
 # (see README); libsystemd is dlopen()ed when needed (dlopen is in libc
 # since glibc 2.34: add -ldl for an older one)
 LIBS = -lcrypt
+
+# volspawn-usrfs, the rootless server of /usr's true owners
+FUSE_CFLAGS = $(shell $(PKG_CONFIG) --cflags fuse3)
+FUSE_LIBS = $(shell $(PKG_CONFIG) --libs fuse3)
 
 # the fake systemd user manager of the tests
 SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)

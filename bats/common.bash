@@ -36,21 +36,33 @@ subid_start() { # file user
 # assert_host_unchanged after.
 snapshot_host() {
 	HOST_MOUNTS=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
-	HOST_TMP=$(ls -A /tmp | grep -v '^bats-run' | sort)
+	HOST_TMP=$(temp_files)
+}
+
+# What in the shared temporary directories belongs to the test user or its
+# sub-range: what a rootless volspawn could leave there. (Other programs on
+# the machine, root's among them, may come and go meanwhile.)
+temp_files() {
+	local uid start
+	uid=$(id -u "$VS_USER")
+	start=$(subid_start /etc/subuid "$VS_USER")
+	find /tmp /dev/shm -mindepth 1 -maxdepth 1 \( -uid "$uid" -o \( -uid +$((start - 1)) -uid -$((start + 65536)) \) \) \
+		-printf '%p\n' 2> /dev/null | sort
 }
 
 assert_host_unchanged() {
 	local now
 	now=$(awk '{ print $5 }' /proc/self/mountinfo | sort)
 	assert_equal "$now" "$HOST_MOUNTS"
-	now=$(ls -A /tmp | grep -v '^bats-run' | sort)
+	now=$(temp_files)
 	assert_equal "$now" "$HOST_TMP"
-	# every process of the container ran under the user's sub-range; a dead
-	# PID 1 may stay a zombie until the host's init reaps it
+	# every process of the container ran under the user's sub-range, and
+	# the server of its /usr as the user; a dead PID 1 may stay a zombie
+	# until the host's init reaps it
 	local start
 	start=$(subid_start /etc/subuid "$VS_USER")
 	for _ in $(seq 50); do
-		now=$(ps -u "$start" -o stat=,pid=,args= | awk '$1 !~ /^Z/')
+		now=$(ps -u "$start" -o stat=,pid=,args= | awk '$1 !~ /^Z/'; pgrep -u "$VS_USER" -a -x volspawn-usrfs || true)
 		[ -z "$now" ] && break
 		sleep 0.1
 	done

@@ -42,6 +42,16 @@ setup_suite() {
 	fi
 	chown "$VS_USER" "$VS_WORK"
 	delegate_cgroup
+	fuse_like_a_distribution
+}
+
+# Distributions make /dev/fuse 0666 (udev's rule); machines without udev
+# leave it 0600, which would turn off the true-ownership /usr (ownership.bats
+# tests that case itself).
+fuse_like_a_distribution() {
+	[ "$(id -u)" = 0 ] && [ -c /dev/fuse ] || return 0
+	stat -c %a /dev/fuse > "$VS_WORK/fuse-mode"
+	chmod 0666 /dev/fuse
 }
 
 # What systemd's Delegate=yes gives a user: a cgroup2 directory it owns,
@@ -59,6 +69,7 @@ delegate_cgroup() {
 }
 
 teardown_suite() {
+	[ ! -s "$VS_WORK/fuse-mode" ] || chmod "$(cat "$VS_WORK/fuse-mode")" /dev/fuse
 	# trees made inside belong to the user's sub-range: remove them from inside
 	"$VOLSPAWN" -q --bind="$VS_WORK:/w" -- sh -c 'rm -rf /w/*' 2>/dev/null || true
 	rm -rf "$VS_WORK"

@@ -9,6 +9,7 @@ enum msg_type {
 	MSG_TREE,      /* front → child, before MSG_GO: a bound home, idmapped (root mode) */
 	MSG_READY,     /* child → front: the container is assembled, the payload starts */
 	MSG_ERROR,     /* child → front: setup failed; err says why */
+	MSG_USRFS,     /* child → front: the FUSE connection of /usr, mounted, to serve */
 };
 
 int channel_pair(int fds[2]);

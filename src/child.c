@@ -123,13 +123,25 @@ static int populate_etc(const struct config *c, struct layout *l, struct err *e)
 	return r;
 }
 
-static int assemble(const struct config *c, struct layout *l, struct err *e)
+/* The server of /usr starts as soon as it has the connection; /usr is not
+ * touched before init runs. */
+static int hand_over_usr(struct layout *l, int sock, struct err *e)
+{
+	if (l->usrfs_fd < 0)
+		return 0;
+	int r = channel_send(sock, MSG_USRFS, l->usrfs_fd, NULL);
+	close(l->usrfs_fd);
+	l->usrfs_fd = -1;
+	return r < 0 ? err_sys(e, -r, "cannot hand /usr to its server") : 0;
+}
+
+static int assemble(const struct config *c, struct layout *l, int sock, struct err *e)
 {
 	int r;
 	/* the front has moved us into our payload cgroup: make it our root */
 	if (c->boot && unshare(CLONE_NEWCGROUP) < 0)
 		return err_sys(e, errno, "cannot create a cgroup namespace");
-	if ((r = layout_build(l, e)) < 0 || (r = populate_etc(c, l, e)) < 0)
+	if ((r = layout_build(l, e)) < 0 || (r = hand_over_usr(l, sock, e)) < 0 || (r = populate_etc(c, l, e)) < 0)
 		return r;
 	if (c->private_network && (r = net_loopback_up()) < 0)
 		return err_sys(e, -r, "cannot bring up the loopback interface");
@@ -173,7 +185,7 @@ static int stdio_to(const char *slave, struct err *e)
 void child_main(const struct config *c, const struct container *ct, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1 };
+	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -195,7 +207,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
-	if (assemble(c, &l, &e) < 0)
+	if (assemble(c, &l, sock, &e) < 0)
 		fail(sock, &e);
 
 	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);

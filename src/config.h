@@ -7,6 +7,7 @@
 #include "console.h"
 #include "creds.h"
 #include "etc.h"
+#include "ownership.h"
 
 enum volatile_mode {
 	VOLATILE_NO,
@@ -47,12 +48,14 @@ struct config {
 	char **bind_users;            /* --bind-user names, in order */
 	size_t n_bind_users;
 	char *autologin;              /* log this user in on the console */
+	bool bind_user_sudo;          /* a sudoers drop-in for the bound users */
 	enum etc_mode etc_mode;       /* what a volatile /etc holds */
 	bool etc_set;
 	bool console_set;
 	struct credentials creds;     /* --set-credential, --load-credential */
 	bool ask_root_password;       /* --root-password=ask */
 	bool ask_user_password;       /* --bind-user-password=ask */
+	enum ownership ownership;     /* --private-users-ownership */
 	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
 

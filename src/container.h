@@ -15,6 +15,7 @@ struct container {
 	struct bound_user *users;    /* --bind-user, resolved and numbered */
 	size_t n_users;
 	struct credentials creds;    /* made from what we asked for (a root password) */
+	bool serve_usr;              /* rootless: /usr is volspawn-usrfs's FUSE view */
 };
 
 /* Credentials from the command line, then ours. */

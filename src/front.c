@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <pwd.h>
@@ -45,6 +46,8 @@ struct front {
 	struct container ct; /* what the container's first process needs to know */
 	struct console con;  /* the relay of the container's console, once it has one */
 	int userns_fd;       /* the container's user namespace, for cleaning up */
+	const char *usrfs;   /* rootless map: the volspawn-usrfs program */
+	pid_t usrfs_pid;     /* and its process serving this run's /usr */
 	struct err err;      /* a setup failure, printed once at the end */
 };
 
@@ -109,7 +112,7 @@ static int idmapped_tree(struct front *f)
 {
 	const char *sub = layout_idmapped_path(f->cfg->volatile_mode);
 	char path[4200], ns[64];
-	if (!f->root || !sub)
+	if (!f->root || !sub || f->cfg->ownership == OWNERSHIP_OFF)
 		return -1;
 	snprintf(ns, sizeof ns, "/proc/%d/ns/user", (int)f->pid);
 	snprintf(path, sizeof path, "%s/%s", f->cfg->directory, sub);
@@ -175,9 +178,50 @@ static int map_and_go(struct front *f)
 	return r < 0 ? err_sys(&f->err, -r, "cannot start the container") : 0;
 }
 
+/* The child mounted /usr and handed us its connection: serve it. */
+static void serve_usr(struct front *f, int fd)
+{
+	char dir[PATH_MAX];
+	ownership_usr_dir(f->cfg, dir, sizeof dir);
+	if (ownership_start_server(f->usrfs, dir, fd, &f->usrfs_pid, &f->err) < 0)
+		kill(f->pid, SIGKILL);
+	close(fd);
+}
+
+/* A server that ends on its own saw the mount go with the container; one
+ * that dies leaves /usr unanswered, so the container is stopped. */
+static void check_usr_server(struct front *f)
+{
+	int status;
+	if (f->usrfs_pid <= 0 || waitpid(f->usrfs_pid, &status, WNOHANG) != f->usrfs_pid)
+		return;
+	f->usrfs_pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return;
+	if (WIFSIGNALED(status))
+		err_set(&f->err, EIO, "volspawn-usrfs, the server of /usr, was killed by signal %d; the container is stopped", WTERMSIG(status));
+	else
+		err_set(&f->err, EIO, "volspawn-usrfs, the server of /usr, failed (exit status %d); the container is stopped", WEXITSTATUS(status));
+	kill(f->pid, SIGKILL);
+}
+
+static void stop_usr_server(struct front *f)
+{
+	if (f->usrfs_pid <= 0)
+		return;
+	kill(f->usrfs_pid, SIGKILL);
+	while (waitpid(f->usrfs_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	f->usrfs_pid = 0;
+}
+
 static void on_message(struct front *f)
 {
 	int fd, type = channel_recv(f->sock, &fd, &f->err);
+	if (type == MSG_USRFS && fd >= 0) {
+		serve_usr(f, fd);
+		return;
+	}
 	if (type == MSG_READY) {
 		struct console_opts o = CONSOLE_OPTS_STDIO;
 		o.quiet = f->cfg->quiet;
@@ -284,6 +328,7 @@ static int supervise(struct front *f)
 			console_stop(&f->con);   /* the container's last words, and our terminal back */
 			return exit_status(f, status);
 		}
+		check_usr_server(f);
 	}
 }
 
@@ -300,7 +345,7 @@ static int run_once(struct front *f)
 {
 	int status = 1;
 	*f = (struct front){ .cfg = f->cfg, .root = f->root, .map = f->map, .sigfd = f->sigfd,
-			     .cg = { .base = f->cg.base }, .ct = f->ct, .sock = -1, .userns_fd = -1 };
+			     .cg = { .base = f->cg.base }, .ct = f->ct, .sock = -1, .userns_fd = -1, .usrfs = f->usrfs };
 	if (spawn(f) < 0)
 		return 1;
 	/* the child prepares what it can while we choose and write its maps */
@@ -309,6 +354,7 @@ static int run_once(struct front *f)
 	else
 		status = supervise(f);
 	console_stop(&f->con);
+	stop_usr_server(f);
 	if (f->sock >= 0)
 		close(f->sock);
 	cgroup_destroy(&f->cg, f->userns_fd);
@@ -320,6 +366,7 @@ static int run_once(struct front *f)
 int front_run(const struct config *c)
 {
 	struct front f = { .cfg = c, .root = geteuid() == 0, .sigfd = -1, .map = { .lock_fd = -1 } };
+	char usrfs[PATH_MAX] = "";
 	sigset_t mask, old;
 	int status = 1;
 
@@ -334,9 +381,11 @@ int front_run(const struct config *c)
 		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
+	    (!f.root && ownership_serve_usr(c, &f.ct.serve_usr, usrfs, &f.err) < 0) ||
 	    container_resolve_users(&f.ct, c, f.root, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
 	    container_ask_passwords(&f.ct, c, &f.err) < 0)
 		goto out;
+	f.usrfs = usrfs;
 	do
 		status = run_once(&f);
 	while (f.reboot && !f.err.code);

@@ -26,6 +26,7 @@ enum kind {
 	UUID,    /* a file holding the container's UUID */
 	NODE,    /* a fifo, socket or device node of `mode`; skipped where mknod is not allowed */
 	COPY,    /* a copy of the host file `what` */
+	USRFS,   /* a FUSE mount of type `what` for volspawn-usrfs to serve */
 };
 
 enum when {
@@ -35,6 +36,8 @@ enum when {
 	HOSTNET = 32,   /* only without it */
 	OPTIONAL = 64,  /* skip when the target does not exist */
 	BOOT = 128,     /* only with --boot */
+	SERVED = 256,   /* only when volspawn-usrfs serves /usr */
+	PLAIN = 512,    /* only when it does not */
 };
 
 struct row {
@@ -52,6 +55,9 @@ struct row {
 #define NODEV MOUNT_ATTR_NODEV
 #define NOEXEC MOUNT_ATTR_NOEXEC
 #define TMPFS_ROOT "mode=0755,size=25%,nr_inodes=1m"
+/* the owners the server reports are read in our user namespace, where
+ * the connection was opened and mounted; fd= is added when it is opened */
+#define USRFS_OPTIONS "rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions"
 
 /* The container, top to bottom; sizes and modes as systemd-nspawn's. */
 static const struct row table[] = {
@@ -61,7 +67,9 @@ static const struct row table[] = {
 	{ ROOT,  "/",                          "tree:",               NULL,                                         0,                       0,     V_NO },
 	{ ROOT,  "/",                          "overlay",             NULL,                                         0,                       0,     V_OVERLAY },
 	{ DIR_,  "/usr",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
-	{ BIND,  "/usr",                       "tree:usr",            NULL,                                         RDONLY,                  0,     V_YES },
+	{ BIND,  "/usr",                       "tree:usr",            NULL,                                         RDONLY,                  0,     V_YES | PLAIN },
+	/* rootless, the true owners: host root's files as container root's, setuid working */
+	{ USRFS, "/usr",                       "fuse",                USRFS_OPTIONS,                                RDONLY | NODEV,          0,     V_YES | V_STATE | V_OVERLAY | SERVED },
 	{ MERGE, "/",                          NULL,                  NULL,                                         0,                       0,     V_YES },
 	{ DIR_,  "/etc",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
 	{ DIR_,  "/var",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
@@ -148,7 +156,7 @@ const char *layout_idmapped_path(enum volatile_mode mode)
 	return mode == VOLATILE_YES ? "usr" : mode == VOLATILE_OVERLAY ? NULL : "";
 }
 
-static bool wanted(const struct row *r, const struct config *c)
+static bool wanted(const struct row *r, const struct config *c, const struct container *ct)
 {
 	static const unsigned by_mode[] = {
 		[VOLATILE_NO] = V_NO, [VOLATILE_YES] = V_YES,
@@ -159,6 +167,8 @@ static bool wanted(const struct row *r, const struct config *c)
 	if ((r->when & NETNS) && !c->private_network)
 		return false;
 	if ((r->when & BOOT) && !c->boot)
+		return false;
+	if ((r->when & (ct->serve_usr ? PLAIN : SERVED)))
 		return false;
 	return !((r->when & HOSTNET) && c->private_network);
 }
@@ -196,7 +206,7 @@ void layout_prepare(struct layout *l)
 	l->prepared = malloc(N_ROWS * sizeof *l->prepared);
 	for (size_t i = 0; l->prepared && i < N_ROWS; i++) {
 		l->prepared[i] = -1;
-		if (wanted(&table[i], l->cfg) && early(&table[i]))
+		if (wanted(&table[i], l->cfg, l->ct) && early(&table[i]))
 			l->prepared[i] = make_tree(l, &table[i]);
 	}
 }
@@ -345,6 +355,24 @@ static int bind_row(struct layout *l, const struct row *r)
 	return attach(row_tree(l, r), l->root_fd, r->where);
 }
 
+/* The connection is opened here, inside our user namespace: the kernel
+ * reads the server's owners in the namespace of whoever opened it. */
+static int usrfs_mount(struct layout *l, const struct row *r)
+{
+	char opts[256];
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(opts, sizeof opts, "fd=%d,%s", fd, r->options);
+	int tree = fs_new(r->what, "volspawn-usrfs", opts, r->attr);
+	if (tree < 0) {
+		close(fd);
+		return tree;
+	}
+	l->usrfs_fd = fd;
+	return attach(tree, l->root_fd, r->where);
+}
+
 static int apply(struct layout *l, const struct row *r, struct err *e)
 {
 	switch (r->kind) {
@@ -368,6 +396,8 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return zone_link(l, r);
 	case COPY:
 		return copy_host_file(l, r);
+	case USRFS:
+		return usrfs_mount(l, r);
 	case NODE: {
 		int dir = resolve_in(l->root_fd, "/run/host/inaccessible");
 		if (dir < 0)
@@ -388,7 +418,7 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 static const char *verb(enum kind k)
 {
 	switch (k) {
-	case FS: case BIND: case ROOT: return "mount";
+	case FS: case BIND: case ROOT: case USRFS: return "mount";
 	case RO: return "make read-only";
 	default: return "create";
 	}
@@ -489,12 +519,41 @@ static int autologin(struct layout *l, struct err *e)
 	return 0;
 }
 
+/* sudo reads only root's files: the drop-in, and the main file (the host's
+ * is readable by root only, so never copied) naming the drop-in directory. */
+static int sudoers(struct layout *l, struct err *e)
+{
+	static const char main_file[] =
+		"# made by volspawn --bind-user-sudo\n"
+		"Defaults\tenv_reset\n"
+		"Defaults\tsecure_path=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\n"
+		"root\tALL=(ALL:ALL) ALL\n"
+		"@includedir /etc/sudoers.d\n";
+	char text[4096];
+	size_t n = 0;
+	int r, fd;
+	if (!l->cfg->bind_user_sudo)
+		return 0;
+	for (size_t i = 0; i < l->ct->n_users && n < sizeof text; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s\tALL=(ALL:ALL) NOPASSWD: ALL\n", l->ct->users[i].name);
+	if (n >= sizeof text)
+		return err_set(e, E2BIG, "--bind-user-sudo: too many bound users");
+	if ((fd = resolve_in(l->root_fd, "/etc/sudoers")) >= 0)
+		close(fd);
+	else if ((r = write_in(l->root_fd, "/etc/sudoers", main_file, sizeof main_file - 1, 0440)) < 0)
+		return err_sys(e, -r, "--bind-user-sudo needs a writable /etc (--volatile=yes or overlay)");
+	if ((r = mkdir_p_in(l->root_fd, "/etc/sudoers.d", 0755)) < 0 ||
+	    (r = write_in(l->root_fd, "/etc/sudoers.d/volspawn-bind-user", text, n, 0440)) < 0)
+		return err_sys(e, -r, "--bind-user-sudo needs a writable /etc (--volatile=yes or overlay)");
+	return 0;
+}
+
 int layout_build(struct layout *l, struct err *e)
 {
 	int r;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const struct row *row = &table[i];
-		if (!wanted(row, l->cfg))
+		if (!wanted(row, l->cfg, l->ct))
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);
@@ -504,10 +563,11 @@ int layout_build(struct layout *l, struct err *e)
 			return r;
 		if (r < 0)
 			return err_sys(e, -r, "cannot %s %s%s%s", verb(row->kind), row->where,
-				       row->kind == FS || row->kind == ROOT ? " as " : "",
-				       row->kind == FS || row->kind == ROOT ? row->what : "");
+				       row->kind == FS || row->kind == ROOT || row->kind == USRFS ? " as " : "",
+				       row->kind == FS || row->kind == ROOT || row->kind == USRFS ? row->what : "");
 	}
-	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0 || (r = credentials(l, e)) < 0)
+	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0 || (r = credentials(l, e)) < 0 ||
+	    (r = sudoers(l, e)) < 0)
 		return r;
 	return autologin(l, e);
 }

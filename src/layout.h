@@ -13,6 +13,7 @@ struct layout {
 	int *home_fds;     /* each bound user's home, likewise */
 	bool homes_idmapped; /* root mode: home_fds are detached idmapped trees instead */
 	int idmapped_fd;   /* root mode: idmapped clone of the tree (or its /usr), else -1 */
+	int usrfs_fd;      /* rootless: the FUSE connection of /usr, for volspawn-usrfs; else -1 */
 	int root_fd;       /* the container's root, once mounted */
 	int *prepared;     /* per table row: a detached tree made early, or -1 */
 	const char *uuid;  /* the container's UUID */

@@ -28,12 +28,15 @@ enum {
 	OPT_LOAD_CREDENTIAL,
 	OPT_ROOT_PASSWORD,
 	OPT_BIND_USER_PASSWORD,
+	OPT_OWNERSHIP,
+	OPT_BIND_USER_SUDO,
 };
 
 static const struct option long_options[] = {
 	{ "directory",       required_argument, NULL, 'D' },
 	{ "volatile",        optional_argument, NULL, OPT_VOLATILE },
 	{ "private-users",   optional_argument, NULL, OPT_PRIVATE_USERS },
+	{ "private-users-ownership", required_argument, NULL, OPT_OWNERSHIP },
 	{ "bind",            required_argument, NULL, OPT_BIND },
 	{ "bind-ro",         required_argument, NULL, OPT_BIND_RO },
 	{ "tmpfs",           required_argument, NULL, OPT_TMPFS },
@@ -45,6 +48,7 @@ static const struct option long_options[] = {
 	{ "boot",            no_argument,       NULL, 'b' },
 	{ "bind-user",       required_argument, NULL, OPT_BIND_USER },
 	{ "autologin",       required_argument, NULL, OPT_AUTOLOGIN },
+	{ "bind-user-sudo",  no_argument,       NULL, OPT_BIND_USER_SUDO },
 	{ "etc",             required_argument, NULL, OPT_ETC },
 	{ "set-credential",  required_argument, NULL, OPT_SET_CREDENTIAL },
 	{ "load-credential", required_argument, NULL, OPT_LOAD_CREDENTIAL },
@@ -71,6 +75,11 @@ static void usage(void)
 	       "                            overlay: tmpfs overlay over the tree; no\n"
 	       "  -U --private-users[=pick|yes|no]\n"
 	       "                            accepted; a user namespace is always used\n"
+	       "     --private-users-ownership=off|map|auto\n"
+	       "                            /usr's owners inside: as the kernel shows them\n"
+	       "                            (rootless: root's files as nobody), the true ones\n"
+	       "                            (root: idmapped; rootless: served by volspawn-usrfs,\n"
+	       "                            so setuid programs work), or map where it can (default)\n"
 	       "     --bind=SRC[:DST[:OPTS]]\n"
 	       "                            bind a host path (OPTS: rbind, norbind)\n"
 	       "     --bind-ro=SRC[:DST[:OPTS]]\n"
@@ -84,6 +93,8 @@ static void usage(void)
 	       "  -b --boot                 boot the tree's init; ARGS go to init\n"
 	       "     --bind-user=USER       bind a host user and their home (rootless: yourself)\n"
 	       "     --autologin=USER       log USER in on the console without a password\n"
+	       "     --bind-user-sudo       the bound users may run anything as root with sudo,\n"
+	       "                            without a password (needs /usr's true owners)\n"
 	       "     --etc=empty|base|host  what the volatile /etc holds: nothing, what logging\n"
 	       "                            in needs (default with --boot), or all of the host's\n"
 	       "                            but its identity and secrets\n"
@@ -191,6 +202,8 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case 'U':
 	case OPT_PRIVATE_USERS:
 		return private_users(opt == 'U' ? NULL : optarg, c, e);
+	case OPT_OWNERSHIP:
+		return ownership_parse(optarg, &c->ownership, e);
 	case OPT_BIND:
 	case OPT_BIND_RO:
 		if ((r = spec_bind(optarg, opt == OPT_BIND_RO, &b, e)) < 0)
@@ -259,6 +272,9 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case OPT_ETC:
 		c->etc_set = true;
 		return etc_parse_mode(optarg, &c->etc_mode, e);
+	case OPT_BIND_USER_SUDO:
+		c->bind_user_sudo = true;
+		return 0;
 	case OPT_AUTOLOGIN:
 		if (!spec_user_name_valid(optarg))
 			return err_set(e, EINVAL, "--autologin=%s: expected a user name", optarg);
@@ -313,6 +329,10 @@ static int finish(struct config *c, struct err *e)
 		c->etc_mode = c->boot ? ETC_BASE : ETC_EMPTY;
 	if (c->autologin && !c->boot)
 		return err_set(e, EINVAL, "--autologin needs --boot: it logs in on the booted system's console");
+	if (c->bind_user_sudo && !c->n_bind_users)
+		return err_set(e, EINVAL, "--bind-user-sudo needs --bind-user=USER: it lets the bound users use sudo");
+	if (c->bind_user_sudo && c->ownership == OWNERSHIP_OFF)
+		return err_set(e, EINVAL, "--bind-user-sudo needs /usr's true owners (sudo refuses to run from a /usr not owned by root); drop --private-users-ownership=off");
 	if (!c->machine && (r = default_machine(c, e)) < 0)
 		return r;
 	if (!c->hostname && (r = set_string(&c->hostname, c->machine)) < 0)
