@@ -31,6 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* How long the server of /usr may take to end after the container. */
+#define USRFS_END_MS 2000
+
 struct front {
 	const struct config *cfg;
 	bool root;           /* real root: maps written directly, /usr idmapped */
@@ -205,11 +208,18 @@ static void check_usr_server(struct front *f)
 	kill(f->pid, SIGKILL);
 }
 
+/* With the container gone, so is the mount: the server ends on its own,
+ * or is made to after a while. */
 static void stop_usr_server(struct front *f)
 {
 	if (f->usrfs_pid <= 0)
 		return;
-	kill(f->usrfs_pid, SIGKILL);
+	int pidfd = (int)syscall(SYS_pidfd_open, f->usrfs_pid, 0);
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	if (pidfd < 0 || poll(&p, 1, USRFS_END_MS) <= 0)
+		kill(f->usrfs_pid, SIGKILL);
+	if (pidfd >= 0)
+		close(pidfd);
 	while (waitpid(f->usrfs_pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	f->usrfs_pid = 0;

@@ -50,6 +50,7 @@ static int setup(struct usrfs_server *s, int fuse_fd, const char *dir)
 	char *argv[] = { "volspawn-usrfs", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
 	s->se = fuse_session_new(&args, &usrfs_ops, sizeof usrfs_ops, s);
+	fuse_opt_free_args(&args);
 	if (!s->se)
 		return -ENOMEM;
 	snprintf(fd_path, sizeof fd_path, "/dev/fd/%d", fuse_fd);
