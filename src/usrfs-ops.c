@@ -110,7 +110,7 @@ static int lookup_entry(struct usrfs_server *s, fuse_ino_t parent, const char *n
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 {
-	struct fuse_entry_param e;
+	struct fuse_entry_param e = { 0 };
 	int r = one_component(name) ? lookup_entry(server(req), parent, name, &e) : -ENOENT;
 	if (r == -ENOENT) {   /* a negative entry, cached as long as a positive one */
 		e.ino = 0;
