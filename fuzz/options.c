@@ -1,8 +1,10 @@
 /* options — a whole command line (options.c with getopt_long and every
- * value parser behind it), one argument per line of the input. Lines that
+ * value parser behind it), one argument per line of the input, and the
+ * environment env.c builds from it. Lines that
  * start with "--l" (--load-credential and its abbreviations) are left out:
  * that option reads files and sockets. */
 #include "fuzz.h"
+#include "env.h"
 #include "options.h"
 #include "spec.h"
 
@@ -39,6 +41,33 @@ static void check_config(const struct config *c)
 	CHECK(!c->chdir || c->chdir[0] == '/');
 }
 
+/* The container's environment from c (env.c): one entry per name, the
+ * last --setenv of a name winning. */
+static void check_env(const struct config *c)
+{
+	char **env = env_build(c, "0123456789abcdef0123456789abcdef", "/run/host/credentials");
+	size_t n = 0;
+	CHECK(env);
+	for (; env[n]; n++) {
+		size_t name = strcspn(env[n], "=");
+		CHECK(env[n][name] == '=' && name > 0);
+		for (size_t j = 0; j < n; j++)
+			CHECK(strncmp(env[j], env[n], name + 1) != 0);
+	}
+	for (size_t i = 0; i < c->n_setenv; i++) {
+		size_t name = strcspn(c->setenv[i], "=");
+		const char *last = c->setenv[i];
+		for (size_t j = i + 1; j < c->n_setenv; j++)
+			if (!strncmp(c->setenv[j], c->setenv[i], name + 1))
+				last = c->setenv[j];
+		size_t k = 0;
+		while (env[k] && strncmp(env[k], last, name + 1) != 0)
+			k++;
+		CHECK(env[k] && strcmp(env[k], last) == 0);
+	}
+	env_free(env);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s = fuzz_string(data, size), *save = NULL;
@@ -55,8 +84,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(r == 0 || r == 1 || r < 0);
 	if (r < 0)
 		CHECK(e.code == -r && e.msg[0]);
-	if (r == 0)
+	if (r == 0) {
 		check_config(&c);
+		check_env(&c);
+	}
 	config_free(&c);
 	free(s);
 	return 0;
