@@ -7,14 +7,6 @@
 #include "fuzz.h"
 #include "cgroup.h"
 
-static FILE *stream(const void *data, size_t size)
-{
-	FILE *f = fmemopen((void *)data, size, "r");
-	if (!f)
-		abort();
-	return f;
-}
-
 /* The kernel's mangle(): ' ', '\t', '\n' and '\\' as octal escapes. */
 static char *kernel_escape(const char *s)
 {
@@ -37,7 +29,7 @@ static void round_trip(const char *point)
 				"35 24 0:30 / %s rw,nosuid shared:9 - cgroup2 cgroup2 rw,nsdelegate\n", escaped);
 	if (n < 0)
 		abort();
-	FILE *f = stream(line, (size_t)n);
+	FILE *f = fuzz_stream(line, (size_t)n);
 	int r = cgroup2_mount_from(f, out, sizeof out);
 	fclose(f);
 	if (strlen(point) < sizeof out)
@@ -56,14 +48,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 65536)
 		return 0;
-	f = stream(data, size);
+	f = fuzz_stream(data, size);
 	r = cgroup2_mount_from(f, out, sizeof out);
 	fclose(f);
 	CHECK(r == 0 || r == -ENOENT || r == -ENAMETOOLONG);
 	if (r == 0)
 		CHECK(strlen(out) < sizeof out);
 
-	f = stream(data, size);
+	f = fuzz_stream(data, size);
 	r = cgroup_self_from(f, out, sizeof out);
 	fclose(f);
 	CHECK(r == 0 || r == -ENOENT || r == -ENAMETOOLONG);

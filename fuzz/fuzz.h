@@ -30,3 +30,12 @@ static inline char *fuzz_string(const uint8_t *data, size_t size)
 	s[size] = '\0';
 	return s;
 }
+
+/* The input as a stream, for parsers that read a FILE. */
+static inline FILE *fuzz_stream(const void *data, size_t size)
+{
+	FILE *f = fmemopen((void *)data, size, "r");
+	if (!f)
+		abort();
+	return f;
+}

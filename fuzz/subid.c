@@ -56,19 +56,11 @@ static bool owner_is(const char *owner, const char *name, unsigned long uid)
 	return strcmp(owner, name) == 0 || (number(owner, owner + strlen(owner), &n) && n == uid);
 }
 
-static FILE *stream(const uint8_t *data, size_t size)
-{
-	FILE *f = fmemopen((void *)data, size, "r");
-	if (!f)
-		abort();
-	return f;
-}
-
 static void find(const uint8_t *data, size_t size, const struct ref *v, size_t n, unsigned long need)
 {
 	struct subid_range got, want = { 0 };
 	int want_r = -ENOENT;
-	FILE *f = stream(data, size);
+	FILE *f = fuzz_stream(data, size);
 	int r = subid_find(f, "alice", 1000, need, &got);
 	fclose(f);
 	for (size_t i = 0; i < n; i++) {
@@ -91,7 +83,7 @@ static void find(const uint8_t *data, size_t size, const struct ref *v, size_t n
 static void overlaps(const uint8_t *data, size_t size, const struct ref *v, size_t n, unsigned long start)
 {
 	bool want = false;
-	FILE *f = stream(data, size);
+	FILE *f = fuzz_stream(data, size);
 	bool got = subid_overlaps(f, start, 65536);
 	fclose(f);
 	for (size_t i = 0; i < n && !want; i++)
@@ -112,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	find(data, size, v, n, 65536);
 	find(data, size, v, n, 1);
 
-	FILE *f = stream(data, size);
+	FILE *f = fuzz_stream(data, size);
 	unsigned long suggest = subid_suggest(f), want = 100000;
 	fclose(f);
 	for (size_t i = 0; i < n; i++)
