@@ -86,5 +86,39 @@ bench: volspawn
 clean:
 	rm -rf build build-asan volspawn volspawn-usrfs
 
+# ---- fuzzing (fuzz/, README there) -----------------------------------------
+# One libFuzzer harness per parser of untrusted text: fuzz/NAME.c becomes
+# build-fuzz/fuzz-NAME, seeded from fuzz/corpus/NAME/. New inputs go to
+# build-fuzz/corpus/NAME/, crashes to build-fuzz/; the committed corpus is
+# only read.
+FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
+
+build-fuzz/%.o: src/%.c $(wildcard src/*.h) config.mk
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/fuzz-%: fuzz/%.c fuzz/fuzz.h $(LIBSRC:src/%.c=build-fuzz/%.o)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBSRC:src/%.c=build-fuzz/%.o) $(LIBS)
+
+# run NAME for $(1) seconds on its corpus
+fuzz_run = mkdir -p build-fuzz/corpus/$$f && \
+	build-fuzz/fuzz-$$f -max_total_time=$(1) -print_final_stats=1 \
+		-artifact_prefix=build-fuzz/$$f- build-fuzz/corpus/$$f fuzz/corpus/$$f
+
+fuzz: $(FUZZERS:%=build-fuzz/fuzz-%)
+	@for f in $(FUZZERS); do echo "== fuzz $$f ($(FUZZ_TIME) s)"; $(call fuzz_run,$(FUZZ_TIME)) || exit 1; done
+
+fuzz-smoke: $(FUZZERS:%=build-fuzz/fuzz-%)
+	@for f in $(FUZZERS); do echo "== fuzz $$f ($(FUZZ_SMOKE_TIME) s)"; $(call fuzz_run,$(FUZZ_SMOKE_TIME)) 2>build-fuzz/$$f.log || { cat build-fuzz/$$f.log; exit 1; }; done
+
+check: fuzz-smoke
+
+clean: clean-fuzz
+clean-fuzz:
+	rm -rf build-fuzz
+
+.PHONY: fuzz fuzz-smoke clean-fuzz
+# ---- end of fuzzing --------------------------------------------------------
+
 .PHONY: all asan unit unit-asan bats bats-asan check install uninstall bench clean
 .SECONDARY:

@@ -30,3 +30,12 @@ SYSTEMD_LIBS = $(shell $(PKG_CONFIG) --libs libsystemd)
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CC = cc
+
+# make fuzz / fuzz-smoke: libFuzzer harnesses (fuzz/) under ASan+UBSan.
+# -fsanitize=fuzzer needs clang and its runtime (Debian: libclang-rt-dev).
+FUZZ_CC = clang
+FUZZ_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_CFLAGS = -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes $(FUZZ_FLAGS)
+# seconds each harness runs: make fuzz, and make fuzz-smoke (part of make check)
+FUZZ_TIME = 600
+FUZZ_SMOKE_TIME = 5

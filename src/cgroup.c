@@ -15,41 +15,100 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* The field after the one at p, or NULL; *len gets its length. */
+static const char *next_field(const char *p, size_t *len)
+{
+	if (!(p = strchr(p, ' ')))
+		return NULL;
+	p++;
+	*len = strcspn(p, " \n");
+	return p;
+}
+
+/* Field n (from 0) of a mountinfo line, or NULL; *len gets its length. */
+static const char *field(const char *line, int n, size_t *len)
+{
+	const char *p = line;
+	*len = strcspn(p, " \n");
+	for (; n > 0 && p; n--)
+		p = next_field(p, len);
+	return p;
+}
+
+/* A path field with the kernel's octal escapes (\040 for ' ', ...) undone. */
+static int unescape_path(const char *p, size_t len, char *out, size_t size)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+		if (c == '\\' && i + 3 < len &&
+		    p[i + 1] >= '0' && p[i + 1] <= '3' && p[i + 2] >= '0' && p[i + 2] <= '7' &&
+		    p[i + 3] >= '0' && p[i + 3] <= '7') {
+			c = (char)((p[i + 1] - '0') << 6 | (p[i + 2] - '0') << 3 | (p[i + 3] - '0'));
+			i += 3;
+		}
+		if (o + 1 >= size)
+			return -ENAMETOOLONG;
+		out[o++] = c;
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+int cgroup2_mount_from(FILE *f, char *out, size_t size)
+{
+	char *line = NULL;
+	size_t cap = 0, len;
+	int r = -ENOENT;
+	while (r == -ENOENT && getline(&line, &cap, f) >= 0) {
+		/* "ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER":
+		 * the separator is the first field "-" after OPTIONS; a mount
+		 * point may be "-" too */
+		const char *root = field(line, 3, &len), *sep = NULL;
+		if (!root || len != 1 || *root != '/')
+			continue;
+		for (sep = field(line, 6, &len); sep && !(len == 1 && *sep == '-'); sep = next_field(sep, &len))
+			;
+		if (!sep || strncmp(sep, "- cgroup2 ", 10) != 0)
+			continue;
+		const char *point = field(line, 4, &len);
+		r = unescape_path(point, len, out, size);
+	}
+	free(line);
+	return r;
+}
+
 /* Where cgroup2 is mounted (its root must be the hierarchy's root). */
 static int cgroup2_mount(char *out, size_t size)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	int r = -ENOENT;
 	if (!f)
 		return -errno;
-	while (r < 0 && fgets(line, sizeof line, f)) {
-		char root[1024], point[1024];
-		const char *sep = strstr(line, " - cgroup2 ");
-		if (sep && sscanf(line, "%*s %*s %*s %1023s %1023s", root, point) == 2 && strcmp(root, "/") == 0) {
-			snprintf(out, size, "%s", point);
-			r = 0;
-		}
-	}
+	int r = cgroup2_mount_from(f, out, size);
 	fclose(f);
+	return r;
+}
+
+int cgroup_self_from(FILE *f, char *out, size_t size)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	int r = -ENOENT;
+	while (r == -ENOENT && getline(&line, &cap, f) >= 0)
+		if (strncmp(line, "0::", 3) == 0) {
+			line[strcspn(line, "\n")] = '\0';
+			r = (size_t)snprintf(out, size, "%s", line + 3) >= size ? -ENAMETOOLONG : 0;
+		}
+	free(line);
 	return r;
 }
 
 int cgroup_self(char *out, size_t size)
 {
 	FILE *f = fopen("/proc/self/cgroup", "re");
-	char line[2048];
-	int r = -ENOENT;
 	if (!f)
 		return -errno;
-	while (r < 0 && fgets(line, sizeof line, f))
-		if (strncmp(line, "0::", 3) == 0) {
-			line[strcspn(line, "\n")] = '\0';
-			if ((size_t)snprintf(out, size, "%s", line + 3) >= size)
-				r = -ENAMETOOLONG;
-			else
-				r = 0;
-		}
+	int r = cgroup_self_from(f, out, size);
 	fclose(f);
 	return r;
 }

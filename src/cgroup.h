@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -17,6 +18,14 @@ struct cgroup {
 
 /* Our cgroup2 path ("/" or "/a/b"), from the "0::" line of /proc/self/cgroup. */
 int cgroup_self(char *out, size_t size);
+/* The same from f, text in /proc/self/cgroup's form. -ENOENT without a
+ * "0::" line, -ENAMETOOLONG when the path does not fit. */
+int cgroup_self_from(FILE *f, char *out, size_t size);
+
+/* The mount point of the first cgroup2 mount of its hierarchy's root
+ * (root field "/") in f, text in /proc/self/mountinfo's form, the kernel's
+ * octal escapes undone. -ENOENT when there is none, -ENAMETOOLONG. */
+int cgroup2_mount_from(FILE *f, char *out, size_t size);
 
 /* The cgroup2 directory this process is in, if the invoking user may
  * create sub-cgroups there and move processes between them (delegated, as

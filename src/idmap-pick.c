@@ -30,16 +30,9 @@ static bool id_known(unsigned long id)
 static bool in_subid_file(const char *file, unsigned long base)
 {
 	FILE *f = fopen(file, "re");
-	char line[512];
-	bool hit = false;
 	if (!f)
 		return false;
-	while (!hit && fgets(line, sizeof line, f)) {
-		unsigned long start, count;
-		char *c = strchr(line, ':');
-		if (c && sscanf(c, ":%lu:%lu", &start, &count) == 2)
-			hit = base < start + count && start < base + IDMAP_SIZE;
-	}
+	bool hit = subid_overlaps(f, base, IDMAP_SIZE);
 	fclose(f);
 	return hit;
 }

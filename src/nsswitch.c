@@ -51,6 +51,21 @@ static bool lists_systemd(const char *p, const char *end)
 	return false;
 }
 
+/* Where the service list [p, end) stops being one: at a "[" that no "]"
+ * closes (glibc refuses the line; a " systemd" after it would be part of
+ * the broken action, and added again on every patch), else end. */
+static const char *unclosed_bracket(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if (*p == '[') {
+			const char *close = memchr(p, ']', (size_t)(end - p));
+			if (!close)
+				return p;
+			p = close;
+		}
+	return end;
+}
+
 /* The index in databases of the line's database, or -1; *services gets
  * where its service list starts. Leading blanks are allowed, as glibc does. */
 static int line_database(const char *p, const char *end, const char **services)
@@ -84,7 +99,7 @@ static void patch_line(FILE *m, const char *line, const char *end, bool seen[N_D
 	}
 	seen[db] = true;
 	const char *hash = memchr(services, '#', (size_t)(end - services));
-	const char *stop = hash ? hash : end;
+	const char *stop = unclosed_bracket(services, hash ? hash : end);
 	while (stop > services && blank(stop[-1]))
 		stop--;
 	if (lists_systemd(services, stop)) {

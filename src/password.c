@@ -80,30 +80,32 @@ static bool is_key(const struct termios *t, int which, unsigned char c)
 	return t->c_cc[which] != _POSIX_VDISABLE && t->c_cc[which] == c;
 }
 
-/* Apply one typed byte to buf. Returns 1 at the end of the line, 0 to go
- * on, -ECANCELED for ^C, ^\ or ^D on an empty line. */
-static int edit(const struct termios *t, unsigned char c, char *buf, size_t *len, bool *too_long)
+int password_edit(const struct termios *t, unsigned char c, struct password_line *l)
 {
 	if (c == '\n' || c == '\r')
 		return 1;
-	if (is_key(t, VINTR, c) || is_key(t, VQUIT, c) || (is_key(t, VEOF, c) && *len == 0 && !*too_long))
+	if (is_key(t, VINTR, c) || is_key(t, VQUIT, c) || (is_key(t, VEOF, c) && l->len == 0 && !l->too_long && !l->nul))
 		return -ECANCELED;
 	/* Erased bytes are wiped at once: password_free wipes up to the NUL. */
 	if (is_key(t, VERASE, c) || c == 0x7f || c == '\b') {
-		while (*len > 0 && ((unsigned char)buf[*len - 1] & 0xc0) == 0x80)
-			buf[--*len] = '\0';   /* the rest of a UTF-8 character */
-		if (*len > 0)
-			buf[--*len] = '\0';
+		while (l->len > 0 && ((unsigned char)l->buf[l->len - 1] & 0xc0) == 0x80)
+			l->buf[--l->len] = '\0';   /* the rest of a UTF-8 character */
+		if (l->len > 0)
+			l->buf[--l->len] = '\0';
 	} else if (is_key(t, VKILL, c)) {
-		explicit_bzero(buf, *len);
-		*len = 0;
-		*too_long = false;
+		explicit_bzero(l->buf, l->len);
+		l->len = 0;
+		l->too_long = l->nul = false;
 	} else if (is_key(t, VEOF, c)) {
 		;
-	} else if (*len < PASSWORD_MAX) {
-		buf[(*len)++] = (char)c;
+	} else if (c == '\0') {
+		/* ^@: in the buffer it would cut the password short, and hide
+		 * what follows from password_free's wiping */
+		l->nul = true;
+	} else if (l->len < PASSWORD_MAX) {
+		l->buf[l->len++] = (char)c;
 	} else {
-		*too_long = true;
+		l->too_long = true;
 	}
 	return 0;
 }
@@ -113,8 +115,7 @@ static int edit(const struct termios *t, unsigned char c, char *buf, size_t *len
  * for the shell to echo. */
 static int read_line(int fd, const struct termios *t, char *buf, struct err *e)
 {
-	size_t len = 0;
-	bool too_long = false;
+	struct password_line l = { .buf = buf };
 	int r = 0;
 
 	while (r == 0) {
@@ -126,13 +127,15 @@ static int read_line(int fd, const struct termios *t, char *buf, struct err *e)
 			return err_sys(e, errno, "cannot read the password from the terminal");
 		if (n == 0)
 			return err_set(e, EIO, "the terminal closed before the password was typed");
-		r = edit(t, c, buf, &len, &too_long);
+		r = password_edit(t, c, &l);
 	}
-	buf[len] = '\0';
+	buf[l.len] = '\0';
 	if (r < 0)
 		return err_set(e, ECANCELED, "password entry cancelled");
-	if (too_long)
+	if (l.too_long)
 		return err_set(e, EINVAL, "the password is longer than %d bytes, more than libxcrypt hashes", PASSWORD_MAX);
+	if (l.nul)
+		return err_set(e, EINVAL, "the password holds a NUL byte (^@), which crypt(3) cannot hash");
 	return 0;
 }
 

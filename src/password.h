@@ -3,6 +3,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <termios.h>
 
 #include "err.h"
 
@@ -19,6 +21,19 @@ int password_hash(const char *plain, char **hash, struct err *e);
  * whatever happens. An empty password is refused. The password is in a new
  * *out; give it to password_free. */
 int password_read(int tty_fd, const char *prompt, bool confirm, char **out, struct err *e);
+
+/* A line being typed: buf holds PASSWORD_MAX + 1 bytes, NUL after len. */
+struct password_line {
+	char *buf;
+	size_t len;
+	bool too_long;  /* more than PASSWORD_MAX bytes were typed */
+	bool nul;       /* a NUL byte was typed; the line is refused */
+};
+
+/* Apply one byte typed on a terminal whose keys are t's (VERASE, VKILL,
+ * VEOF, VINTR, VQUIT): 1 at the end of the line, 0 to go on, -ECANCELED
+ * for ^C, ^\ or ^D on an empty line. Erased bytes are wiped at once. */
+int password_edit(const struct termios *t, unsigned char c, struct password_line *l);
 
 /* Wipe and free a password (NULL is fine). */
 void password_free(char *p);

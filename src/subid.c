@@ -22,21 +22,29 @@ static bool parse_ulong(const char *s, unsigned long *out)
 	return errno == 0 && (*end == '\0' || *end == '\n');
 }
 
-/* Lines that do not parse are skipped, as newuidmap does. */
+/* Lines that do not parse are skipped, as newuidmap does, and so are
+ * ranges past the last valid id (uid_t -1), which no map can hold. Lines
+ * are read whole, however long: no tail of one is taken for a line. */
 static bool next_entry(FILE *f, struct entry *e)
 {
-	char line[512];
-	while (fgets(line, sizeof line, f)) {
+	char *line = NULL;
+	size_t size = 0;
+	ssize_t len;
+	bool found = false;
+	while (!found && (len = getline(&line, &size, f)) >= 0) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (line[0] == '#' || !c2 || c1 == line || (size_t)(c1 - line) >= sizeof e->owner)
+		if ((size_t)len != strlen(line) || line[0] == '#' || !c2 || c1 == line ||
+		    (size_t)(c1 - line) >= sizeof e->owner)
 			continue;
 		*c1 = *c2 = '\0';
-		if (!parse_ulong(c1 + 1, &e->start) || !parse_ulong(c2 + 1, &e->count))
+		if (!parse_ulong(c1 + 1, &e->start) || !parse_ulong(c2 + 1, &e->count) ||
+		    e->start > SUBID_END || e->count > SUBID_END - e->start)
 			continue;
 		strcpy(e->owner, line);
-		return true;
+		found = true;
 	}
-	return false;
+	free(line);
+	return found;
 }
 
 static bool owner_matches(const char *owner, const char *name, uid_t uid)
@@ -74,4 +82,13 @@ unsigned long subid_suggest(FILE *f)
 		if (e.start + e.count > start)
 			start = e.start + e.count;
 	return start;
+}
+
+bool subid_overlaps(FILE *f, unsigned long start, unsigned long count)
+{
+	struct entry e;
+	while (next_entry(f, &e))
+		if (start < e.start + e.count && e.start < start + count)
+			return true;
+	return false;
 }

@@ -7,19 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+long userns_sysctl_parse(const char *text)
+{
+	char *end;
+	if (*text < '0' || *text > '9')
+		return -1;
+	errno = 0;
+	long v = strtol(text, &end, 10);
+	if (errno || (*end && strcmp(end, "\n") != 0))
+		return -1;
+	return v;
+}
+
 /* The sysctl's value, or -1 when the kernel does not have it. */
 static long sysctl_value(const char *dir, const char *name)
 {
-	char path[256];
-	long v = -1;
+	char path[256], text[32];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
-	if (fscanf(f, "%ld", &v) != 1)
-		v = -1;
+	size_t n = fread(text, 1, sizeof text - 1, f);
 	fclose(f);
-	return v;
+	text[n] = '\0';
+	return userns_sysctl_parse(text);
 }
 
 bool userns_apparmor_restricted(const char *dir)

@@ -774,6 +774,17 @@ static void test_patch_uses_len(void **state)
 	free(out);
 }
 
+/* Found by fuzz/nsswitch: after a '[' that nothing closes, a " systemd"
+ * was part of the broken action and was added again on every patch. */
+static void test_patch_unclosed_bracket_once(void **state)
+{
+	(void)state;
+	assert_patch("passwd: files [NOTFOUND=return\ngroup: [x] sss [y # z\nshadow: [NOTFOUND=return\n",
+		     "passwd: files systemd [NOTFOUND=return\ngroup: [x] sss systemd [y # z\nshadow: files systemd [NOTFOUND=return\n");
+	assert_patch("passwd: files systemd [NOTFOUND=return\ngroup: files systemd\nshadow: files systemd\n",
+		     "passwd: files systemd [NOTFOUND=return\ngroup: files systemd\nshadow: files systemd\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -803,6 +814,7 @@ int main(void)
 		cmocka_unit_test(test_patch_crlf_and_no_final_newline),
 		cmocka_unit_test(test_patch_no_file),
 		cmocka_unit_test(test_patch_uses_len),
+		cmocka_unit_test(test_patch_unclosed_bracket_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

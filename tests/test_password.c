@@ -570,6 +570,54 @@ static void test_main_on_terminal_mismatch_fails(void **state)
 	assert_failed_with(&r, "passwords do not match");
 }
 
+/* The terminal's keys as a Linux console has them. */
+static struct termios console_keys(void)
+{
+	struct termios t = { 0 };
+	t.c_cc[VINTR] = 0x03;
+	t.c_cc[VQUIT] = 0x1c;
+	t.c_cc[VERASE] = 0x7f;
+	t.c_cc[VKILL] = 0x15;
+	t.c_cc[VEOF] = 0x04;
+	return t;
+}
+
+static int type_into(const struct termios *t, const char *keys, size_t n, struct password_line *l)
+{
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = password_edit(t, (unsigned char)keys[i], l);
+	return r;
+}
+
+/* Found by fuzz/password: a typed ^@ went into the line, which then ended
+ * early as a C string, and password_free left what followed unwiped. */
+static void test_edit_nul_refused(void **state)
+{
+	static const char keys[] = "ab\0cd\n";
+	struct termios t = console_keys();
+	char buf[PASSWORD_MAX + 1] = { 0 };
+	struct password_line l = { .buf = buf };
+	(void)state;
+	assert_int_equal(type_into(&t, keys, sizeof keys - 1, &l), 1);
+	assert_true(l.nul);
+	assert_int_equal(l.len, 4);
+	assert_string_equal(buf, "abcd");
+}
+
+/* ^U forgets a NUL typed before it, as it forgets the rest of the line. */
+static void test_edit_kill_forgets_nul(void **state)
+{
+	static const char keys[] = "a\0\x15ok\n";
+	struct termios t = console_keys();
+	char buf[PASSWORD_MAX + 1] = { 0 };
+	struct password_line l = { .buf = buf };
+	(void)state;
+	assert_int_equal(type_into(&t, keys, sizeof keys - 1, &l), 1);
+	assert_false(l.nul);
+	assert_string_equal(buf, "ok");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +636,8 @@ int main(void)
 		cmocka_unit_test(test_read_interrupt_cancels_and_restores),
 		cmocka_unit_test(test_read_eof_on_empty_line_cancels),
 		cmocka_unit_test(test_read_too_long_refused),
+		cmocka_unit_test(test_edit_nul_refused),
+		cmocka_unit_test(test_edit_kill_forgets_nul),
 		cmocka_unit_test(test_read_not_a_terminal_refused),
 
 		cmocka_unit_test(test_main_hashes_stdin_line),

@@ -192,6 +192,22 @@ static void test_apparmor_not_restricted_when_missing(void **state)
 
 #define sysctl_test(f) cmocka_unit_test_setup_teardown(f, make_sysctl_dir, remove_sysctl_dir)
 
+/* What the kernel writes, and nothing else: fscanf's %ld took "1 x",
+ * " 1" and numbers past LONG_MAX (undefined behaviour). */
+static void test_sysctl_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(userns_sysctl_parse("0\n"), 0);
+	assert_int_equal(userns_sysctl_parse("15000\n"), 15000);
+	assert_int_equal(userns_sysctl_parse("1"), 1);
+	assert_int_equal(userns_sysctl_parse(""), -1);
+	assert_int_equal(userns_sysctl_parse("-1\n"), -1);
+	assert_int_equal(userns_sysctl_parse(" 1\n"), -1);
+	assert_int_equal(userns_sysctl_parse("1 x\n"), -1);
+	assert_int_equal(userns_sysctl_parse("1\n\n"), -1);
+	assert_int_equal(userns_sysctl_parse("99999999999999999999\n"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +218,7 @@ int main(void)
 		sysctl_test(test_explain_max_user_namespaces_named_first),
 		sysctl_test(test_explain_generic_when_sysctls_allow),
 		sysctl_test(test_explain_generic_when_sysctls_missing),
+		cmocka_unit_test(test_sysctl_parse),
 		cmocka_unit_test(test_explain_generic_when_dir_missing),
 
 		sysctl_test(test_apparmor_restricted_when_one),
