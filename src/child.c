@@ -215,5 +215,8 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	}
 	if (!c->boot)
 		reaper_run(c, env, *slave != '\0');
+	sigset_t none;   /* the front's signals were held for init until now */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	_exit(init_exec(c, env));
 }
