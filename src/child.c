@@ -42,7 +42,8 @@ static int open_sources(const struct config *c, struct layout *l, struct err *e)
 	for (size_t i = 0; i < c->n_binds; i++) {
 		l->bind_fds[i] = open(c->binds[i].src, O_PATH | O_CLOEXEC);
 		if (l->bind_fds[i] < 0)
-			return err_sys(e, errno, "bind source %s", c->binds[i].src);
+			return err_set(e, errno, "bind source %s: %s; give a path that exists and that you can reach",
+				       c->binds[i].src, strerror(errno));
 	}
 	l->home_fds = calloc(l->ct->n_users + 1, sizeof *l->home_fds);
 	if (!l->home_fds)
@@ -139,7 +140,8 @@ static int assemble(const struct config *c, struct layout *l, struct err *e)
 	if (c->boot && mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
 		return err_sys(e, errno, "cannot make the root shared");
 	if (c->chdir && chdir(c->chdir) < 0)
-		return err_sys(e, errno, "--chdir=%s", c->chdir);
+		return err_set(e, errno, "--chdir=%s: %s inside the container; give a directory of the tree or a --bind destination",
+			       c->chdir, strerror(errno));
 	return 0;
 }
 
