@@ -197,7 +197,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
-	if (assemble(c, &l, &e) < 0)
+	if (assemble(c, &l, &e) < 0 || (c->boot && init_check(&e) < 0))
 		fail(sock, &e);
 
 	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);
