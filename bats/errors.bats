@@ -256,3 +256,41 @@ boot_fails_with() { # text args...
 	make_tree "$tree"
 	boot_fails_with "cannot boot: no init in /usr/lib/systemd/systemd, /lib/systemd/systemd or /sbin/init (No such file or directory); install systemd in the tree, or run a command without -b" -D "$tree" --console=passive -q
 }
+
+@test "catalogue: a --directory the user cannot reach" {
+	needs_root "a directory only root may enter"
+	local dir=$VS_WORK/locked-$BATS_TEST_NUMBER
+	mkdir -p "$dir/tree"
+	chown root:root "$dir"
+	chmod 700 "$dir"
+	fails_with "$VS_USER" "--directory=$dir/tree: Permission denied; give a directory you can reach" -D "$dir/tree" -- true
+	rm -rf "$dir"
+}
+
+@test "catalogue: a uid without a passwd entry" {
+	needs_root "runs volspawn as a uid no account has"
+	local uid=54321
+	! getent passwd "$uid" > /dev/null || skip "uid $uid has an account here"
+	run --separate-stderr sh -c 'cd / && exec setpriv --reuid "$1" --regid "$1" --clear-groups "$2" -- true' sh "$uid" "$VS"
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_equal "${stderr_lines[0]}" "volspawn: uid $uid has no passwd entry; /etc/subuid entries are matched by user name"
+	assert_all_gone
+}
+
+@test "catalogue: a --load-credential source that is neither a path nor a credential name" {
+	fails_with "$VS_USER" "--load-credential=a:: expected a path or the name of a credential passed to volspawn" --load-credential=a: -b
+}
+
+@test "catalogue: hash-password without a usable password" {
+	VS_USER=$VS_USER run --separate-stderr as_user sh -c 'printf "" | "$1" hash-password' sh "$VS"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "volspawn: hash-password: no password on stdin; pipe one line in, or run it on a terminal"
+	VS_USER=$VS_USER run --separate-stderr as_user sh -c 'printf "a\0b\n" | "$1" hash-password' sh "$VS"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "volspawn: hash-password: the password on stdin holds a NUL byte, which crypt(3) cannot hash"
+	VS_USER=$VS_USER run --separate-stderr as_user sh -c 'echo x | "$1" hash-password extra' sh "$VS"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[0]}" "volspawn: hash-password: unexpected argument 'extra'; it reads the password, see volspawn hash-password --help"
+	assert_all_gone
+}
