@@ -43,11 +43,9 @@ snapshot_host() {
 # sub-range: what a rootless volspawn could leave there. (Other programs on
 # the machine, root's among them, may come and go meanwhile.)
 temp_files() {
-	local uid start
-	uid=$(id -u "$VS_USER")
-	start=$(subid_start /etc/subuid "$VS_USER")
-	find /tmp /dev/shm -mindepth 1 -maxdepth 1 \( -uid "$uid" -o \( -uid +$((start - 1)) -uid -$((start + 65536)) \) \) \
-		-printf '%p\n' 2> /dev/null | sort
+	owned_entries /tmp
+	owned_entries /dev/shm
+	owned_entries "$(user_runtime_dir)"
 }
 
 assert_host_unchanged() {
@@ -83,3 +81,91 @@ make_tree() { # dir
 		echo ID=volspawn-test > usr/lib/os-release'
 	chmod 755 "$t"
 }
+
+# ---- lifetime and load (bats/lifetime.bats, bats/load.bats, errors.bats) ----
+# What a dead or finished volspawn must not leave: a mount on the host, a
+# process of the user (the front, the cgroup janitor, a map helper) or of
+# its range, a cgroup under $VS_CGROUP, a file of theirs in /tmp, /dev/shm
+# or the user's runtime directory.
+
+# Wait up to 30 s for a command to succeed: cleanup after a kill is
+# asynchronous (the janitor, the kernel reaping a namespace).
+eventually() {
+	local _
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+user_runtime_dir() { echo "/run/user/$(id -u "$VS_USER")"; }
+
+# The entries of a directory owned by the user or its range: what volspawn
+# could leave there (other sessions on this machine write /tmp too).
+owned_entries() { # dir
+	local start
+	start=$(subid_start /etc/subuid "$VS_USER")
+	find "$1" -mindepth 1 -maxdepth 1 -printf '%U %p\n' 2>/dev/null |
+		awk -v u="$(id -u "$VS_USER")" -v s="$start" '$1 == u || ($1 >= s && $1 < s + 65536)' | sort
+}
+
+snapshot_all() {
+	snapshot_host
+}
+
+# run as root, the test user has no process but volspawn's; else only
+# volspawn's own are looked for
+no_user_process() {
+	if is_root; then
+		[ -z "$(pgrep -u "$(id -u "$VS_USER")")" ]
+	else
+		[ -z "$(pgrep -u "$(id -u "$VS_USER")" -x 'volspawn|newuidmap|newgidmap')" ]
+	fi
+}
+# any uid of the user's range, not only container root's: services of a
+# booted container run as others
+no_subrange_process() {
+	local start
+	start=$(subid_start /etc/subuid "$VS_USER")
+	[ -z "$(ps -e -o uid=,stat=,pid=,args= | awk -v s="$start" '$1 >= s && $1 < s + 65536 && $2 !~ /^Z/')" ]
+}
+no_cgroup_left() { [ -z "$VS_CGROUP" ] || [ -z "$(find "$VS_CGROUP" -mindepth 1 -type d)" ]; }
+
+assert_all_gone() {
+	eventually no_user_process || fail "processes of $VS_USER left: $(pgrep -a -u "$(id -u "$VS_USER")")"
+	eventually no_subrange_process || fail "container processes left: $(ps -e -o uid=,pid=,args= | awk -v s="$(subid_start /etc/subuid "$VS_USER")" '$1 >= s && $1 < s + 65536')"
+	eventually no_cgroup_left || fail "cgroups left: $(find "$VS_CGROUP" -mindepth 1 -type d)"
+	assert_equal "$(awk '{ print $5 }' /proc/self/mountinfo | sort)" "$HOST_MOUNTS"
+	assert_equal "$(temp_files)" "$HOST_TMP"
+}
+
+# After a failed test: kill what is left of volspawn, the janitor with it,
+# and so remove the cgroups the janitor would have, so that one failure
+# does not fail the tests after it.
+kill_leftovers() {
+	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn || true
+	[ -n "$VS_CGROUP" ] || return 0
+	local d
+	for d in "$VS_CGROUP"/*/; do
+		[ -d "$d" ] || continue
+		echo 1 > "$d/cgroup.kill"
+		eventually grep -q 'populated 0' "$d/cgroup.events"
+		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
+	done
+}
+
+# Run an expect script (the test's body, on stdin) with bats/console.tcl
+# loaded; it prints "VOLSPAWN EXIT: N" when volspawn ended.
+console() {
+	local script=$BATS_TEST_TMPDIR/console.exp
+	{ echo "source $BATS_TEST_DIRNAME/console.tcl"; cat; } > "$script"
+	run timeout "${CONSOLE_TIMEOUT:-300}" expect -f "$script"
+	CONSOLE_OUT=$output
+	echo "$output" | tail -60
+}
+
+assert_exit() {
+	assert_line --partial "VOLSPAWN EXIT: $1"
+}
+# ---- end of lifetime and load ----

@@ -42,7 +42,8 @@ static int open_sources(const struct config *c, struct layout *l, struct err *e)
 	for (size_t i = 0; i < c->n_binds; i++) {
 		l->bind_fds[i] = open(c->binds[i].src, O_PATH | O_CLOEXEC);
 		if (l->bind_fds[i] < 0)
-			return err_sys(e, errno, "bind source %s", c->binds[i].src);
+			return err_set(e, errno, "bind source %s: %s; give a path that exists and that you can reach",
+				       c->binds[i].src, strerror(errno));
 	}
 	l->home_fds = calloc(l->ct->n_users + 1, sizeof *l->home_fds);
 	if (!l->home_fds)
@@ -151,7 +152,8 @@ static int assemble(const struct config *c, struct layout *l, int sock, struct e
 	if (c->boot && mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
 		return err_sys(e, errno, "cannot make the root shared");
 	if (c->chdir && chdir(c->chdir) < 0)
-		return err_sys(e, errno, "--chdir=%s", c->chdir);
+		return err_set(e, errno, "--chdir=%s: %s inside the container; give a directory of the tree or a --bind destination",
+			       c->chdir, strerror(errno));
 	return 0;
 }
 
@@ -207,7 +209,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
-	if (assemble(c, &l, sock, &e) < 0)
+	if (assemble(c, &l, sock, &e) < 0 || (c->boot && init_check(&e) < 0))
 		fail(sock, &e);
 
 	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);
@@ -227,5 +229,8 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	}
 	if (!c->boot)
 		reaper_run(c, env, *slave != '\0');
+	sigset_t none;   /* the front's signals were held for init until now */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 	_exit(init_exec(c, env));
 }

@@ -36,7 +36,8 @@ static int ask_password(const char *who, char **hash, struct err *e)
 	char prompt[128], *plain = NULL;
 	int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (tty < 0)
-		return err_sys(e, errno, "cannot ask for %s's password: no terminal", who);
+		return err_set(e, errno, "cannot ask for %s's password: no terminal (%s); run volspawn on a terminal, or leave out --%s-password=ask",
+			       who, strerror(errno), strcmp(who, "root") == 0 ? "root" : "bind-user");
 	snprintf(prompt, sizeof prompt, "Password for %s in the container: ", who);
 	int r = password_read(tty, prompt, true, &plain, e);
 	close(tty);
@@ -63,8 +64,6 @@ int container_ask_passwords(struct container *ct, const struct config *c, struct
 	int r = 0;
 	if (c->boot && !root_password_given(c)) {
 		cred.data = strdup("!");
-		if (!c->quiet && !c->autologin)
-			notice("root's password is locked: log in as a --bind-user, or give root one with --root-password=ask");
 	} else if (c->ask_root_password) {
 		if ((r = ask_password("root", &cred.data, e)) < 0)
 			return r;
@@ -85,6 +84,9 @@ int container_ask_passwords(struct container *ct, const struct config *c, struct
 			u->hashed_password = hash;
 		}
 	}
+	/* after the questions: a failed one is the only line printed */
+	if (r == 0 && c->boot && !root_password_given(c) && !c->quiet && !c->autologin)
+		notice("root's password is locked: log in as a --bind-user, or give root one with --root-password=ask");
 	return r;
 }
 

@@ -42,6 +42,7 @@ struct front {
 	int sock;            /* our end of the channel; -1 once the child is running */
 	int sigfd;
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
+	int aborted_by;      /* the signal that stopped the setup, before the container ran */
 	bool ready;
 	bool reboot;         /* the booted container asked for a reboot */
 	bool hung_up;        /* our terminal went away */
@@ -98,9 +99,8 @@ static int spawn(struct front *f)
 		return userns_explain("/proc/sys", saved, &f->err);
 	}
 	if (f->pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* our signals stay blocked: sent to a PID 1 without a handler they
+		 * would be dropped, blocked they wait for the reaper or init */
 		close(sv[0]);
 		child_main(f->cfg, &f->ct, sv[1]);
 	}
@@ -260,6 +260,11 @@ static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 		console_winch(&f->con);
 		return;
 	}
+	if (!f->ready) {   /* nothing runs yet that could stop cleanly */
+		f->aborted_by = sig;
+		kill(f->pid, SIGKILL);
+		return;
+	}
 	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
 		return;
 	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
@@ -286,6 +291,8 @@ static int boot_status(struct front *f, int status)
 
 static int exit_status(struct front *f, int status)
 {
+	if (f->aborted_by)
+		return 128 + f->aborted_by;
 	if (!f->ready) {
 		if (!f->err.code)
 			err_set(&f->err, EIO, "the container's setup ended unexpectedly (status %d)",

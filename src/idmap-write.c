@@ -109,9 +109,12 @@ static int finish_helper(struct helper *h, struct err *e)
 			return err_sys(e, errno, "waiting for %s", h->name);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
+	const char *ids = h->name[3] == 'u' ? "uid" : "gid";   /* newuidmap, newgidmap */
 	if (msg[0])
-		return err_set(e, EPERM, "%s failed: %s", h->name, msg);
-	return err_set(e, EPERM, "%s failed with status %d", h->name, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		return err_set(e, EPERM, "%s failed: %s; it must be setuid root (or hold cap_set%s) and find your range in /etc/sub%s",
+			       h->name, msg, ids, ids);
+	return err_set(e, EPERM, "%s failed with status %d; it must be setuid root (or hold cap_set%s) and find your range in /etc/sub%s",
+		       h->name, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), ids, ids);
 }
 
 int idmap_apply_helpers(const struct idmap *m, pid_t pid, struct err *e)

@@ -8,9 +8,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static const char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd", "/sbin/init" };
+
+#define NO_INIT "cannot boot: no init in /usr/lib/systemd/systemd, /lib/systemd/systemd or /sbin/init (%s); install systemd in the tree, or run a command without -b"
+
+int init_check(struct err *e)
+{
+	for (size_t i = 0; i < sizeof inits / sizeof inits[0]; i++)
+		if (access(inits[i], X_OK) == 0)
+			return 0;
+	return err_set(e, ENOENT, NO_INIT, strerror(errno));
+}
+
 int init_exec(const struct config *c, char **env)
 {
-	static const char *const inits[] = { "/usr/lib/systemd/systemd", "/lib/systemd/systemd", "/sbin/init" };
 	size_t n = 0;
 	while (c->command && c->command[n])
 		n++;
@@ -26,7 +37,7 @@ int init_exec(const struct config *c, char **env)
 		argv[0] = (char *)inits[i];
 		execve(inits[i], argv, env);
 	}
-	fprintf(stderr, "volspawn: cannot boot: no init in /usr/lib/systemd/systemd, /lib/systemd/systemd or /sbin/init: %s\n", strerror(errno));
+	fprintf(stderr, "volspawn: " NO_INIT "\n", strerror(errno));
 	free(argv);
 	return 1;
 }

@@ -2,6 +2,12 @@
 #pragma once
 
 #include "config.h"
+#include "err.h"
+
+/* Whether the assembled root has an init to exec: checked before the
+ * container is reported ready, so that its absence is our one line on
+ * stderr rather than a line on the console. */
+int init_check(struct err *e);
 
 /* exec the tree's init, found as systemd-nspawn finds it, with the
  * command-line arguments as its own. Returns only on failure, having said

@@ -444,7 +444,8 @@ static int user_binds(struct layout *l, struct err *e)
 		if (r == 0)
 			r = attach(fs_new("tmpfs", "tmpfs", t->options, NOSUID | NODEV), l->root_fd, t->path);
 		if (r < 0)
-			return err_sys(e, -r, "cannot mount --tmpfs=%s:%s", t->path, t->options);
+			return err_set(e, -r, "--tmpfs=%s:%s: the kernel refused these tmpfs options (%s); give options of tmpfs(5), such as mode=0755,size=10%%",
+				       t->path, t->options, strerror(-r));
 	}
 	return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,7 +31,7 @@ int ostree_check(const struct config *c, struct err *e)
 	if (dirfd < 0 && errno == ENOENT)
 		return err_set(e, ENOENT, "--directory=%s does not exist; give the root of an OS tree", c->directory);
 	if (dirfd < 0)
-		return err_sys(e, errno, "--directory=%s", c->directory);
+		return err_set(e, errno, "--directory=%s: %s; give a directory you can reach", c->directory, strerror(errno));
 	if (faccessat(dirfd, "usr/lib/os-release", F_OK, 0) < 0 && faccessat(dirfd, "etc/os-release", F_OK, 0) < 0)
 		r = err_set(e, ENOENT, "%s is not an OS tree: it has neither /usr/lib/os-release nor /etc/os-release", c->directory);
 	else if (c->volatile_mode == VOLATILE_YES)

@@ -42,9 +42,9 @@ static int forwarded(int sig)
 
 void reaper_run(const struct config *c, char **env, bool on_pty)
 {
-	sigset_t all, old;
+	sigset_t all;
 	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
+	sigprocmask(SIG_SETMASK, &all, NULL);
 
 	pid_t pid = fork();
 	if (pid < 0) {
@@ -52,7 +52,9 @@ void reaper_run(const struct config *c, char **env, bool on_pty)
 		_exit(1);
 	}
 	if (pid == 0) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		sigset_t none;   /* the command starts with no signal blocked */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		/* a session of its own on the console, for job control */
 		if (on_pty && (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0))
 			fprintf(stderr, "volspawn: cannot take the console as controlling terminal: %s\n", strerror(errno));
