@@ -4,7 +4,7 @@
 load common
 
 setup() {
-	snapshot_all
+	snapshot_host
 }
 
 teardown() {

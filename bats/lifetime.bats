@@ -16,7 +16,7 @@ setup_file() {
 }
 
 setup() {
-	snapshot_all
+	snapshot_host
 	HOLD=$VS_WORK/hold-$BATS_TEST_NUMBER
 	STRACE= BG=
 }

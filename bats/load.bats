@@ -12,7 +12,7 @@ setup_file() {
 }
 
 setup() {
-	snapshot_all
+	snapshot_host
 	BARRIER=$VS_WORK/barrier-$BATS_TEST_NUMBER
 	mkdir -p "$BARRIER"
 	chmod 1777 "$BARRIER"
