@@ -38,7 +38,7 @@ struct front {
 	const struct config *cfg;
 	bool root;           /* real root: maps written directly, /usr idmapped */
 	struct idmap map;
-	pid_t pid;           /* the container's PID 1, as we see it */
+	pid_t pid;           /* the builder, then the container's PID 1, as we see them */
 	int sock;            /* our end of the channel; -1 once the child is running */
 	int sigfd;
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
@@ -84,9 +84,8 @@ static int find_cgroup(struct front *f)
 static int spawn(struct front *f)
 {
 	int sv[2], r;
-	uint64_t flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-			 (f->cfg->private_network ? CLONE_NEWNET : 0);
-	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	/* the builder: the container's own namespaces are made by its first process */
+	struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_NEWNS, .exit_signal = SIGCHLD };
 
 	if ((r = channel_pair(sv)) < 0)
 		return err_sys(&f->err, -r, "cannot create a socket pair");
@@ -227,9 +226,15 @@ static void stop_usr_server(struct front *f)
 
 static void on_message(struct front *f)
 {
-	int fd, type = channel_recv(f->sock, &fd, &f->err);
+	int fd, pid, status, type = channel_recv(f->sock, &fd, &pid, &f->err);
 	if (type == MSG_USRFS && fd >= 0) {
 		serve_usr(f, fd);
+		return;
+	}
+	if (type == MSG_STARTED) {   /* the builder is done; the container is our child now */
+		while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		f->pid = pid;
 		return;
 	}
 	if (type == MSG_READY) {
