@@ -119,6 +119,9 @@ static const struct row table[] = {
 	{ LINK,  "/dev/stdout",                "/proc/self/fd/1",     NULL,                                         0,                       0,     V_ANY },
 	{ LINK,  "/dev/stderr",                "/proc/self/fd/2",     NULL,                                         0,                       0,     V_ANY },
 	{ DIR_,  "/proc",                      NULL,                  NULL,                                         0,                       0555,  V_ANY },
+	/* a tree's /proc and /sys may hold mounts (the host's own, for -D /):
+	 * covered here, locked, so that unmounting the container's shows nothing */
+	{ FS,    "/proc",                      "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY },
 	{ FS,    "/proc",                      "proc",                NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | INNER },
 	{ RO,    "/proc/sys",                  NULL,                  NULL,                                         0,                       0,     V_ANY | INNER },
 	{ BIND,  "/proc/kallsyms",             "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
@@ -135,6 +138,7 @@ static const struct row table[] = {
 	{ RO,    "/proc/scsi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
 	{ DIR_,  "/sys",                       NULL,                  NULL,                                         0,                       0555,  V_ANY },
 	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
+	{ FS,    "/sys",                       "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY | NETNS },
 	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS | INNER },
 	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT | INNER },
 	/* units that cannot work in a container masked: nothing would come
