@@ -193,6 +193,9 @@ __attribute__((noreturn)) static void first_process(const struct config *c, stru
 	char go;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* our parent is the front */
+	/* a session of our own: no controlling terminal of the host's, so no
+	 * /dev/tty and no TIOCSTI into the user's shell through a passed fd */
+	setsid();
 	if (read(maps, &go, 1) != 1)
 		_exit(1);   /* the builder failed, and said why */
 	close(maps);

@@ -256,8 +256,8 @@ static void on_message(struct front *f)
 /* The first SIGTERM/SIGINT asks the container to stop (a booted init by
  * SIGRTMIN+3, its clean shutdown; also when our terminal hangs up, as
  * SIGHUP would mean "reload" to systemd), the second kills it. In command
- * mode a terminal's ^C (SI_KERNEL) reached the command's process group
- * already, and SIGHUP goes on to the command as a shell passes it. */
+ * mode SIGHUP goes on to the command as a shell passes it; a terminal's ^C
+ * too, as the container is a session of its own. */
 static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
@@ -265,8 +265,6 @@ static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 		console_winch(&f->con);
 		return;
 	}
-	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
-		return;
 	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
 		f->stop_signals++;
 	if (f->cfg->boot)
