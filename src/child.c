@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -253,6 +254,20 @@ static int map_one_to_one(pid_t pid, const char *file, struct err *e)
 	return 0;
 }
 
+/* Set before the clone: the new user namespace takes our RLIMIT_NPROC as
+ * the cap on all its processes together, whatever their uid inside, and
+ * no one inside can raise a hard limit. */
+static int set_limits(const struct config *c, struct err *e)
+{
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		const struct limit *lim = &c->rlimits[i];
+		struct rlimit rl = { .rlim_cur = lim->soft, .rlim_max = lim->hard };
+		if (setrlimit(lim->resource, &rl) < 0)
+			return err_sys(e, errno, "--rlimit=%s: cannot set it (a hard limit can only be lowered)", lim->text);
+	}
+	return 0;
+}
+
 /* The builder's last step. Its mounts reach the new mount namespace, owned
  * by a user namespace below ours, locked: container root can neither make
  * a read-only mount writable nor unmount one to see what is below it.
@@ -267,6 +282,8 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 			 (c->boot ? CLONE_NEWCGROUP : 0);   /* the front has moved us into our payload cgroup */
 	struct clone_args args = { .flags = flags };   /* CLONE_PARENT: our own exit signal, SIGCHLD */
 
+	if (set_limits(c, &e) < 0)
+		fail(sock, &e);
 	if (pipe2(maps, O_CLOEXEC) < 0)
 		fail(sock, &(struct err){ errno, "cannot create a pipe" });
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
