@@ -210,6 +210,7 @@ __attribute__((noreturn)) static void first_process(const struct config *c, stru
 	char **env = env_build(c, l->uuid, container_has_creds(&c->creds, l->ct) ? CREDS_DIR : NULL);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
+	env_wipe_host();
 	char slave[64] = "";
 	int master = -1;
 	if (c->console != CONSOLE_PIPE && open_console(&master, slave, sizeof slave, &e) < 0)
