@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -204,6 +205,10 @@ __attribute__((noreturn)) static void first_process(const struct config *c, stru
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);
+	/* the user's session keyring is possessed by whoever inherits it,
+	 * whatever their uid: the container gets an empty one */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		fail(sock, &(struct err){ errno, "cannot give the container a session keyring of its own" });
 	if (assemble(c, l, &e) < 0)
 		fail(sock, &e);
 
