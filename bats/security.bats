@@ -45,6 +45,7 @@ setup() {
 
 teardown() {
 	pkill -u "$VS_USER" -x -f 'sleep 3137' || true
+	rm -f /usr/local/bin/vst-sec-suid-touch
 }
 
 # volspawn as the scratch user.
@@ -97,16 +98,23 @@ UNMOUNT='for m in $(cut -d" " -f5 /proc/self/mountinfo | sort -r); do umount -l 
 	needs_root "a scratch user whose home is wiped"
 	local ro=$VS_WORK/ro-$BATS_TEST_NUMBER before=$BATS_TEST_TMPDIR/before
 	make_ro_data "$ro"
-	echo planted > "$SCRATCH_HOME/planted" && chown "$SCRATCH:" "$SCRATCH_HOME/planted"
-	manifest > "$before"
-	run vs_scratch -q --volatile=yes --bind-user="$SCRATCH" --bind-ro="$ro:/srv/ro" --bind-ro=/var:/mnt/var -- \
-		sh -c "$UNLOCK; rm -rf --no-preserve-root / 2>/dev/null; echo done"   # the /lib64 link is gone: builtins only
-	assert_success
-	assert_output done
-	assert_manifest_unchanged "$before"
-	[ -e "$ro/keep" ] || fail "the read-only bind was made writable, and wiped"
-	# the attack ran: what it may write, the bound home, is empty now
-	[ ! -e "$SCRATCH_HOME/planted" ]
+	local own
+	# /usr as the kernel shows it (its files no one's inside), and with its
+	# true owners (container root owns them, and only the read-only flag
+	# and the read-only server stand between it and the host's /usr)
+	for own in off map; do
+		echo planted > "$SCRATCH_HOME/planted" && chown "$SCRATCH:" "$SCRATCH_HOME/planted"
+		manifest > "$before"
+		run vs_scratch -q --volatile=yes --private-users-ownership=$own --bind-user="$SCRATCH" \
+			--bind-ro="$ro:/srv/ro" --bind-ro=/var:/mnt/var -- \
+			sh -c "$UNLOCK; rm -rf --no-preserve-root / 2>/dev/null; echo done"   # the /lib64 link is gone: builtins only
+		assert_success
+		assert_output done
+		assert_manifest_unchanged "$before"
+		[ -e "$ro/keep" ] || fail "the read-only bind was made writable, and wiped"
+		# the attack ran: what it may write, the bound home, is empty now
+		[ ! -e "$SCRATCH_HOME/planted" ]
+	done
 	assert_host_unchanged
 }
 
@@ -266,6 +274,24 @@ done; echo checked'
 	assert_host_unchanged
 }
 
+@test "escape: --private-network cuts off the host's abstract unix sockets, which the host network shares" {
+	local name=vs-abstract-$BATS_TEST_NUMBER-$$
+	perl -MSocket -e 'my $s; socket($s, AF_UNIX, SOCK_STREAM, 0) && bind($s, pack_sockaddr_un("\0$ARGV[0]")) && listen($s, 5) or die "$!";
+		print "up\n"; close STDOUT; sleep 60' "$name" > "$BATS_TEST_TMPDIR/listener" &
+	local listener=$!
+	for _ in $(seq 50); do grep -q up "$BATS_TEST_TMPDIR/listener" && break; sleep 0.1; done
+	local probe='use Socket; socket(my $s, AF_UNIX, SOCK_STREAM, 0);
+		print connect($s, pack_sockaddr_un("\0$ARGV[0]")) ? "connected\n" : "refused: $!\n"'
+	run vs -q --private-network -- perl -e "$probe" "$name"
+	assert_success
+	assert_output "refused: Connection refused"
+	run vs -q -- perl -e "$probe" "$name"
+	kill "$listener"
+	assert_success
+	assert_output connected
+	assert_host_unchanged
+}
+
 @test "escape: the environment inside holds only what volspawn sets, PID 1's included" {
 	run as_user env -i PATH=/usr/bin:/bin TERM=dumb SSH_AUTH_SOCK=/tmp/agent AWS_SECRET_ACCESS_KEY="$MARK" \
 		DBUS_SESSION_BUS_ADDRESS=unix:path=/run/user/1/bus LD_PRELOAD= \
@@ -289,17 +315,21 @@ done; echo checked'
 	assert_host_unchanged
 }
 
-@test "escape: a host setuid-root program gives a container user no privilege" {
-	local dir=$VS_WORK/suid-$BATS_TEST_NUMBER
-	mkdir -p "$dir" && cp /usr/bin/id "$dir/id" && chmod 4755 "$dir/id"
-	[ "$(stat -c %U:%a "$dir/id")" = root:4755 ]
-	run vs -q --bind-ro="$dir:/mnt/suid" -- sh -c 'stat -c %a:%u /usr/bin/su /mnt/suid/id
-		setpriv --reuid=1000 --regid=1000 --clear-groups /mnt/suid/id -u'
-	assert_success
-	# setuid, but owned by no one inside: the kernel ignores the bit
-	assert_output "4755:65534
-4755:65534
-1000"
+@test "escape: a setuid-root program in /usr makes no one host root, with /usr's true owners or without" {
+	needs_root "a setuid-root program is installed into the host's /usr"
+	install -m 4755 /usr/bin/touch /usr/local/bin/vst-sec-suid-touch
+	local dir=$VS_WORK/suid-$BATS_TEST_NUMBER base own
+	mkdir -p "$dir" && chmod 1777 "$dir"
+	base=$(subid_start /etc/subuid "$VS_USER")
+	for own in off map; do
+		run vs -q --private-users-ownership=$own --bind="$dir:/w" -- \
+			setpriv --reuid=1000 --regid=1000 --clear-groups /usr/local/bin/vst-sec-suid-touch /w/$own
+		assert_success
+	done
+	# off: owned by no one inside, the bit is ignored; map: it makes
+	# container root, which is the first id of the range on the host
+	assert_equal "$(stat -c %u "$dir/off")" $((base + 1000))
+	assert_equal "$(stat -c %u "$dir/map")" "$base"
 	assert_host_unchanged
 }
 
