@@ -363,13 +363,14 @@ done; echo checked'
 	run vs -q --rlimit=NPROC=100 -- sh -c '(i=0; while [ $i -lt 400 ]; do sleep 60 & i=$((i+1)); done) 2>/dev/null
 		set -- /proc/[0-9]*; echo $#; kill -9 -1'
 	assert_success
-	(( ${lines[-1]} <= 100 ))
-	# then the bomb itself, forking until killed; the rest uses builtins only
-	run timeout 120 "${wrap[@]}" "$VS" -q --rlimit=NPROC=200 -- sh -c 'sleep 5 & s=$!
-		bomb() { bomb | bomb & }; (bomb) 2>/dev/null
-		wait $s; set -- /proc/[0-9]*; echo $#; kill -9 -1; echo done'
+	(( ${lines[-1]} <= 100 )) || fail "$output"
+	# then the bomb itself: bash goes on after a failed fork, so it keeps
+	# the cap full until killed; the rest uses builtins only
+	run timeout 120 "${wrap[@]}" "$VS" -q --rlimit=NPROC=200 -- bash -c 'sleep 5 & s=$!
+		bomb() { while :; do bomb & done; }; (bomb) 2>/dev/null &
+		wait $s; set -- /proc/[0-9]*; echo $#; kill -9 -1 2>/dev/null; kill -9 -1 2>/dev/null; echo done'
 	assert_success
-	(( ${lines[-2]} <= 200 ))
+	(( ${lines[-2]} <= 200 && ${lines[-2]} >= 50 )) || fail "$output"
 	assert_line --index "$(( ${#lines[@]} - 1 ))" done
 	assert_host_unchanged
 }
