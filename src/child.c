@@ -204,7 +204,7 @@ __attribute__((noreturn)) static void first_process(const struct config *c, stru
 	if (become_root(&e) < 0)
 		fail(sock, &e);
 	die_with_front(sock);
-	prctl(PR_SET_DUMPABLE, 1);
+	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
 	/* the user's session keyring is possessed by whoever inherits it,
 	 * whatever their uid: the container gets an empty one */
 	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)

@@ -194,9 +194,8 @@ static int source_tree(struct layout *l, const char *what, uint64_t attr)
 /* Rows whose tree can be made before we have an identity in the namespace. */
 static bool early(const struct row *r)
 {
-	if (r->kind == BIND || r->kind == ROOT)
-		return strncmp(r->what, "host:", 5) == 0 || strncmp(r->what, "tree:", 5) == 0;
-	return false;
+	return (r->kind == BIND || r->kind == ROOT) &&
+	       (strncmp(r->what, "host:", 5) == 0 || strncmp(r->what, "tree:", 5) == 0);
 }
 
 static int make_tree(struct layout *l, const struct row *r)
@@ -558,7 +557,7 @@ static int apply_rows(struct layout *l, bool inner, struct err *e)
 	int r;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const struct row *row = &table[i];
-		if (!wanted(row, l->cfg, l->ct) || !(row->when & INNER) != !inner)
+		if (!wanted(row, l->cfg, l->ct) || (bool)(row->when & INNER) != inner)
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);

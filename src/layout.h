@@ -28,8 +28,8 @@ const char *layout_idmapped_path(enum volatile_mode mode);
 
 /* Make, as the invoking user and before the id maps exist, the detached
  * trees that need no container identity (binds of host and tree paths),
- * so the work overlaps newuidmap. Best effort: what
- * fails here is made, and reported, by layout_build. */
+ * so the work overlaps newuidmap. Best effort: what fails here is made,
+ * and reported, by layout_build. */
 void layout_prepare(struct layout *l);
 
 /* Mount the root and everything below it but what belongs to the
