@@ -333,11 +333,11 @@ done; echo checked'
 	assert_host_unchanged
 }
 
-@test "caps: filling the root and /tmp stops at their size caps with ENOSPC and gives the memory back" {
+@test "caps: filling the root, /tmp and /dev/shm stops at their size caps with ENOSPC and gives the memory back" {
 	local shmem_before mem
 	shmem_before=$(awk '/^Shmem:/ { print $2 }' /proc/meminfo)
 	mem=$(awk '/^MemTotal:/ { print $2 }' /proc/meminfo)
-	run vs -q -- sh -c 'for d in / /tmp; do
+	run vs -q -- sh -c 'for d in / /tmp /dev/shm; do
 		dd if=/dev/zero of=$d/fill bs=1M 2>&1 | grep -c "No space left on device"
 		df -k $d | tail -1
 		rm $d/fill
@@ -350,7 +350,10 @@ done; echo checked'
 	(( used == size && size * 4 <= mem + 16 )) || fail "/: $size KiB, $used used (memory: $mem KiB)"
 	read -r _ size used _ <<< "${lines[3]}"
 	(( used == size && size * 10 <= mem + 40 )) || fail "/tmp: $size KiB, $used used (memory: $mem KiB)"
-	# 8 GiB or so was written; the tmpfs went with the container
+	assert_line --index 4 1
+	read -r _ size used _ <<< "${lines[5]}"
+	(( used == size && size * 10 <= mem + 40 )) || fail "/dev/shm: $size KiB, $used used (memory: $mem KiB)"
+	# gigabytes were written (up to a quarter of memory at a time): the tmpfs went with the container
 	(( $(awk '/^Shmem:/ { print $2 }' /proc/meminfo) < shmem_before + 1048576 ))
 	assert_host_unchanged
 }
