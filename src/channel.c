@@ -8,6 +8,7 @@
 
 struct wire {
 	int type;
+	int pid;
 	struct err err;
 };
 
@@ -16,15 +17,12 @@ int channel_pair(int fds[2])
 	return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0 ? -errno : 0;
 }
 
-int channel_send(int sock, enum msg_type type, int fd, const struct err *e)
+static int send_wire(int sock, struct wire *w, int fd)
 {
-	struct wire w = { .type = type };
 	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
-	struct iovec iov = { &w, sizeof w };
+	struct iovec iov = { w, sizeof *w };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
-	if (e)
-		w.err = *e;
 	if (fd >= 0) {
 		memset(&u, 0, sizeof u);
 		mh.msg_control = u.buf;
@@ -38,10 +36,24 @@ int channel_send(int sock, enum msg_type type, int fd, const struct err *e)
 	ssize_t n;
 	while ((n = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;
-	return n == (ssize_t)sizeof w ? 0 : n < 0 ? -errno : -EIO;
+	return n == (ssize_t)sizeof *w ? 0 : n < 0 ? -errno : -EIO;
 }
 
-int channel_recv(int sock, int *fd, struct err *e)
+int channel_send(int sock, enum msg_type type, int fd, const struct err *e)
+{
+	struct wire w = { .type = type };
+	if (e)
+		w.err = *e;
+	return send_wire(sock, &w, fd);
+}
+
+int channel_send_pid(int sock, int pid)
+{
+	struct wire w = { .type = MSG_STARTED, .pid = pid };
+	return send_wire(sock, &w, -1);
+}
+
+int channel_recv(int sock, int *fd, int *pid, struct err *e)
 {
 	struct wire w;
 	union { char buf[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } u;
@@ -59,6 +71,8 @@ int channel_recv(int sock, int *fd, struct err *e)
 			memcpy(fd, CMSG_DATA(c), sizeof *fd);
 	if (n != (ssize_t)sizeof w)
 		return -EIO;
+	if (pid && w.type == MSG_STARTED)
+		*pid = w.pid;
 	if (e && w.type == MSG_ERROR) {
 		*e = w.err;
 		e->msg[sizeof e->msg - 1] = '\0';

@@ -1,4 +1,6 @@
-/* child.c — the steps inside the namespaces, from clone to exec. */
+/* child.c — the steps inside the namespaces, from clone to exec: the
+ * builder mounts the container's tree, the container's first process
+ * finishes it in namespaces of its own and becomes PID 1. */
 #include "child.h"
 #include "channel.h"
 #include "console.h"
@@ -13,12 +15,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -90,8 +96,6 @@ static int prepare(const struct config *c, struct layout *l, struct err *e)
 	int r = open_sources(c, l, e);
 	if (r < 0)
 		return r;
-	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
-		return err_sys(e, errno, "cannot set the host name");
 	/* host mount events may still reach us; ours never reach the host */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		return err_sys(e, errno, "cannot make our mounts private");
@@ -136,13 +140,15 @@ static int hand_over_usr(struct layout *l, int sock, struct err *e)
 	return r < 0 ? err_sys(e, -r, "cannot hand /usr to its server") : 0;
 }
 
-static int assemble(const struct config *c, struct layout *l, int sock, struct err *e)
+/* The first process's part: what belongs to its own namespaces, then the pivot. */
+static int assemble(const struct config *c, struct layout *l, struct err *e)
 {
 	int r;
-	/* the front has moved us into our payload cgroup: make it our root */
-	if (c->boot && unshare(CLONE_NEWCGROUP) < 0)
-		return err_sys(e, errno, "cannot create a cgroup namespace");
-	if ((r = layout_build(l, e)) < 0 || (r = hand_over_usr(l, sock, e)) < 0 || (r = populate_etc(c, l, e)) < 0)
+	if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+		return err_sys(e, errno, "cannot set the host name");
+	if ((r = layout_reopen_root(l)) < 0)
+		return err_sys(e, -r, "cannot mount the container's root again");
+	if ((r = layout_build_inner(l, e)) < 0)
 		return r;
 	if (c->private_network && (r = net_loopback_up()) < 0)
 		return err_sys(e, -r, "cannot bring up the loopback interface");
@@ -184,37 +190,34 @@ static int stdio_to(const char *slave, struct err *e)
 	return 0;
 }
 
-void child_main(const struct config *c, const struct container *ct, int sock)
+/* The first process of the container: PID 1 of its own namespaces. */
+__attribute__((noreturn)) static void first_process(const struct config *c, struct layout *l, int sock, int maps)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
-	char uuid[37];
+	char go;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGPIPE, SIG_DFL);   /* the front ignores it; exec would pass that on */
-	umask(0);   /* the layout's modes are meant exactly */
-	env_uuid(uuid);
-	l.uuid = uuid;
-	int early = prepare(c, &l, &e);
-	int type, fd, homes = 0;
-	while ((type = channel_recv(sock, &fd, NULL)) == MSG_TREE && (size_t)homes < ct->n_users && l.home_fds) {
-		close(l.home_fds[homes]);   /* the idmapped mount replaces the plain one */
-		l.home_fds[homes++] = fd;
-		l.homes_idmapped = true;
-	}
-	l.idmapped_fd = fd;
-	if (type != MSG_GO)
-		_exit(1);   /* the front is gone: it has said why */
-	if (early < 0 || become_root(&e) < 0)
+	prctl(PR_SET_PDEATHSIG, SIGKILL);   /* our parent is the front */
+	/* a session of our own: no controlling terminal of the host's, so no
+	 * /dev/tty and no TIOCSTI into the user's shell through a passed fd */
+	setsid();
+	if (read(maps, &go, 1) != 1)
+		_exit(1);   /* the builder failed, and said why */
+	close(maps);
+	if (become_root(&e) < 0)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
-	if (assemble(c, &l, sock, &e) < 0 || (c->boot && init_check(&e) < 0))
+	/* the user's session keyring is possessed by whoever inherits it,
+	 * whatever their uid: the container gets an empty one */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
+		fail(sock, &(struct err){ errno, "cannot give the container a session keyring of its own" });
+	if (assemble(c, l, &e) < 0 || (c->boot && init_check(&e) < 0))
 		fail(sock, &e);
 
-	char **env = env_build(c, uuid, container_has_creds(&c->creds, ct) ? CREDS_DIR : NULL);
+	char **env = env_build(c, l->uuid, container_has_creds(&c->creds, l->ct) ? CREDS_DIR : NULL);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
+	env_wipe_host();
 	char slave[64] = "";
 	int master = -1;
 	if (c->console != CONSOLE_PIPE && open_console(&master, slave, sizeof slave, &e) < 0)
@@ -233,4 +236,111 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	_exit(init_exec(c, env));
+}
+
+/* The child user namespace mapped one to one onto ours, extent by extent
+ * (a map may have a hole for a bound user; an extent may not span two). */
+static int map_one_to_one(pid_t pid, const char *file, struct err *e)
+{
+	char path[64], text[512] = "", line[64];
+	unsigned long inside, outside, count;
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return err_sys(e, errno, "cannot read %s", path);
+	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+		snprintf(line, sizeof line, "%lu %lu %lu\n", inside, inside, count);
+		strncat(text, line, sizeof text - strlen(text) - 1);
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_sys(e, saved, "cannot write %s", path);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Set before the clone: the new user namespace takes our RLIMIT_NPROC as
+ * the cap on all its processes together, whatever their uid inside, and
+ * no one inside can raise a hard limit. */
+static int set_limits(const struct config *c, struct err *e)
+{
+	for (size_t i = 0; i < c->n_rlimits; i++) {
+		const struct limit *lim = &c->rlimits[i];
+		struct rlimit rl = { .rlim_cur = lim->soft, .rlim_max = lim->hard };
+		if (setrlimit(lim->resource, &rl) < 0)
+			return err_sys(e, errno, "--rlimit=%s: cannot set it (a hard limit can only be lowered)", lim->text);
+	}
+	return 0;
+}
+
+/* The builder's last step. Its mounts reach the new mount namespace, owned
+ * by a user namespace below ours, locked: container root can neither make
+ * a read-only mount writable nor unmount one to see what is below it.
+ * CLONE_PARENT makes the first process the front's child, to wait for as
+ * it waited for us. */
+__attribute__((noreturn)) static void start_first_process(const struct config *c, struct layout *l, int sock)
+{
+	struct err e = { 0 };
+	int maps[2];
+	uint64_t flags = CLONE_PARENT | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
+			 (c->private_network ? CLONE_NEWNET : 0) |
+			 (c->boot ? CLONE_NEWCGROUP : 0);   /* the front has moved us into our payload cgroup */
+	struct clone_args args = { .flags = flags };   /* CLONE_PARENT: our own exit signal, SIGCHLD */
+
+	if (set_limits(c, &e) < 0)
+		fail(sock, &e);
+	if (pipe2(maps, O_CLOEXEC) < 0)
+		fail(sock, &(struct err){ errno, "cannot create a pipe" });
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	if (pid < 0)
+		err_sys(&e, errno, "cannot create the container's namespaces");
+	if (pid == 0) {
+		close(maps[1]);
+		first_process(c, l, sock, maps[0]);
+	}
+	if (pid < 0 || map_one_to_one(pid, "uid_map", &e) < 0 || map_one_to_one(pid, "gid_map", &e) < 0) {
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		fail(sock, &e);
+	}
+	channel_send_pid(sock, pid);
+	if (write(maps[1], "", 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
+void child_main(const struct config *c, const struct container *ct, int sock)
+{
+	struct err e = { 0 };
+	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
+	char uuid[37];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_DFL);   /* the front ignores it; exec would pass that on */
+	umask(0);   /* the layout's modes are meant exactly */
+	env_uuid(uuid);
+	l.uuid = uuid;
+	int early = prepare(c, &l, &e);
+	int type, fd, homes = 0;
+	while ((type = channel_recv(sock, &fd, NULL, NULL)) == MSG_TREE && (size_t)homes < ct->n_users && l.home_fds) {
+		close(l.home_fds[homes]);   /* the idmapped mount replaces the plain one */
+		l.home_fds[homes++] = fd;
+		l.homes_idmapped = true;
+	}
+	l.idmapped_fd = fd;
+	if (type != MSG_GO)
+		_exit(1);   /* the front is gone: it has said why */
+	if (early < 0 || become_root(&e) < 0)
+		fail(sock, &e);
+	die_with_front(sock);
+	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
+	if (layout_build(&l, &e) < 0 || hand_over_usr(&l, sock, &e) < 0 || populate_etc(c, &l, &e) < 0)
+		fail(sock, &e);
+	start_first_process(c, &l, sock);
 }

@@ -23,6 +23,12 @@ struct bind {
 	bool recursive;   /* rbind (default) or norbind */
 };
 
+struct limit {
+	int resource;     /* RLIMIT_* */
+	unsigned long long soft, hard;   /* RLIM_INFINITY for "infinity" */
+	const char *text; /* as given, for messages */
+};
+
 struct tmpfs {
 	char *path;       /* absolute container path */
 	char *options;    /* mount options, e.g. "mode=0755,size=1g" */
@@ -36,6 +42,8 @@ struct config {
 	size_t n_binds;
 	struct tmpfs *tmpfs;
 	size_t n_tmpfs;
+	struct limit *rlimits;        /* --rlimit, in order; later wins */
+	size_t n_rlimits;
 	char **setenv;                /* NAME=VALUE, in order; later wins */
 	size_t n_setenv;
 	char *chdir;

@@ -60,6 +60,15 @@ void env_free(char **env)
 	free(env);
 }
 
+extern char **environ;
+
+void env_wipe_host(void)
+{
+	for (char **e = environ; e && *e; e++)
+		memset(*e, 0, strlen(*e));
+	environ = NULL;
+}
+
 void env_uuid(char out[37])
 {
 	unsigned char b[16] = { 0 };

@@ -10,3 +10,7 @@ void env_free(char **env);
 
 /* A random RFC 4122 UUID in its 36-character text form. */
 void env_uuid(char out[37]);
+
+/* Zero the strings of our own (the host's) environment: in command mode
+ * PID 1 is this process, and container root reads /proc/1/environ. */
+void env_wipe_host(void);

@@ -38,7 +38,7 @@ struct front {
 	const struct config *cfg;
 	bool root;           /* real root: maps written directly, /usr idmapped */
 	struct idmap map;
-	pid_t pid;           /* the container's PID 1, as we see it */
+	pid_t pid;           /* the builder, then the container's PID 1, as we see them */
 	int sock;            /* our end of the channel; -1 once the child is running */
 	int sigfd;
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
@@ -85,9 +85,8 @@ static int find_cgroup(struct front *f)
 static int spawn(struct front *f)
 {
 	int sv[2], r;
-	uint64_t flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-			 (f->cfg->private_network ? CLONE_NEWNET : 0);
-	struct clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+	/* the builder: the container's own namespaces are made by its first process */
+	struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_NEWNS, .exit_signal = SIGCHLD };
 
 	if ((r = channel_pair(sv)) < 0)
 		return err_sys(&f->err, -r, "cannot create a socket pair");
@@ -227,9 +226,15 @@ static void stop_usr_server(struct front *f)
 
 static void on_message(struct front *f)
 {
-	int fd, type = channel_recv(f->sock, &fd, &f->err);
+	int fd, pid, status, type = channel_recv(f->sock, &fd, &pid, &f->err);
 	if (type == MSG_USRFS && fd >= 0) {
 		serve_usr(f, fd);
+		return;
+	}
+	if (type == MSG_STARTED) {   /* the builder is done; the container is our child now */
+		while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		f->pid = pid;
 		return;
 	}
 	if (type == MSG_READY) {
@@ -251,8 +256,8 @@ static void on_message(struct front *f)
 /* The first SIGTERM/SIGINT asks the container to stop (a booted init by
  * SIGRTMIN+3, its clean shutdown; also when our terminal hangs up, as
  * SIGHUP would mean "reload" to systemd), the second kills it. In command
- * mode a terminal's ^C (SI_KERNEL) reached the command's process group
- * already, and SIGHUP goes on to the command as a shell passes it. */
+ * mode SIGHUP goes on to the command as a shell passes it; a terminal's ^C
+ * too, as the container is a session of its own. */
 static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 {
 	int sig = (int)si->ssi_signo;
@@ -265,8 +270,6 @@ static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 		kill(f->pid, SIGKILL);
 		return;
 	}
-	if (si->ssi_code == SI_KERNEL && sig != SIGHUP && !f->cfg->boot)
-		return;
 	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
 		f->stop_signals++;
 	if (f->cfg->boot)

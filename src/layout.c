@@ -38,6 +38,7 @@ enum when {
 	BOOT = 128,     /* only with --boot */
 	SERVED = 256,   /* only when volspawn-usrfs serves /usr */
 	PLAIN = 512,    /* only when it does not */
+	INNER = 1024,   /* made by the container's first process, in the namespaces it owns */
 };
 
 struct row {
@@ -112,30 +113,34 @@ static const struct row table[] = {
 	{ DIR_,  "/dev/shm",                   NULL,                  NULL,                                         0,                       01777, V_ANY },
 	{ FS,    "/dev/shm",                   "tmpfs",               "mode=1777,size=10%,nr_inodes=400k",          NOSUID | NODEV,          0,     V_ANY },
 	{ DIR_,  "/dev/mqueue",                NULL,                  NULL,                                         0,                       0755,  V_ANY },
-	{ FS,    "/dev/mqueue",                "mqueue",              NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY },
+	{ FS,    "/dev/mqueue",                "mqueue",              NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | INNER },
 	{ LINK,  "/dev/fd",                    "/proc/self/fd",       NULL,                                         0,                       0,     V_ANY },
 	{ LINK,  "/dev/stdin",                 "/proc/self/fd/0",     NULL,                                         0,                       0,     V_ANY },
 	{ LINK,  "/dev/stdout",                "/proc/self/fd/1",     NULL,                                         0,                       0,     V_ANY },
 	{ LINK,  "/dev/stderr",                "/proc/self/fd/2",     NULL,                                         0,                       0,     V_ANY },
 	{ DIR_,  "/proc",                      NULL,                  NULL,                                         0,                       0555,  V_ANY },
-	{ FS,    "/proc",                      "proc",                NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY },
-	{ RO,    "/proc/sys",                  NULL,                  NULL,                                         0,                       0,     V_ANY },
-	{ BIND,  "/proc/kallsyms",             "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
-	{ BIND,  "/proc/kcore",                "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
-	{ BIND,  "/proc/keys",                 "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
-	{ BIND,  "/proc/sysrq-trigger",        "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
-	{ BIND,  "/proc/timer_list",           "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/acpi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/apm",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/asound",               NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/bus",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/fs",                   NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/irq",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
-	{ RO,    "/proc/scsi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL },
+	/* a tree's /proc and /sys may hold mounts (the host's own, for -D /):
+	 * covered here, locked, so that unmounting the container's shows nothing */
+	{ FS,    "/proc",                      "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY },
+	{ FS,    "/proc",                      "proc",                NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | INNER },
+	{ RO,    "/proc/sys",                  NULL,                  NULL,                                         0,                       0,     V_ANY | INNER },
+	{ BIND,  "/proc/kallsyms",             "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
+	{ BIND,  "/proc/kcore",                "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
+	{ BIND,  "/proc/keys",                 "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
+	{ BIND,  "/proc/sysrq-trigger",        "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
+	{ BIND,  "/proc/timer_list",           "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/acpi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/apm",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/asound",               NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/bus",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/fs",                   NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/irq",                  NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
+	{ RO,    "/proc/scsi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
 	{ DIR_,  "/sys",                       NULL,                  NULL,                                         0,                       0555,  V_ANY },
 	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
-	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS },
-	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT },
+	{ FS,    "/sys",                       "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY | NETNS },
+	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS | INNER },
+	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT | INNER },
 	/* units that cannot work in a container masked: nothing would come
 	 * online, and without privilege on the host no debugfs, no network setup */
 	{ DIR_,  "/etc/systemd/system",        NULL,                  NULL,                                         0,                       0755,  V_YES | V_OVERLAY | BOOT },
@@ -189,9 +194,8 @@ static int source_tree(struct layout *l, const char *what, uint64_t attr)
 /* Rows whose tree can be made before we have an identity in the namespace. */
 static bool early(const struct row *r)
 {
-	if (r->kind == BIND || r->kind == ROOT)
-		return strncmp(r->what, "host:", 5) == 0 || strncmp(r->what, "tree:", 5) == 0;
-	return r->kind == FS && (!strcmp(r->what, "proc") || !strcmp(r->what, "mqueue") || !strcmp(r->what, "sysfs"));
+	return (r->kind == BIND || r->kind == ROOT) &&
+	       (strncmp(r->what, "host:", 5) == 0 || strncmp(r->what, "tree:", 5) == 0);
 }
 
 static int make_tree(struct layout *l, const struct row *r)
@@ -206,7 +210,7 @@ void layout_prepare(struct layout *l)
 	l->prepared = malloc(N_ROWS * sizeof *l->prepared);
 	for (size_t i = 0; l->prepared && i < N_ROWS; i++) {
 		l->prepared[i] = -1;
-		if (wanted(&table[i], l->cfg, l->ct) && early(&table[i]))
+		if (wanted(&table[i], l->cfg, l->ct) && !(table[i].when & INNER) && early(&table[i]))
 			l->prepared[i] = make_tree(l, &table[i]);
 	}
 }
@@ -549,12 +553,12 @@ static int sudoers(struct layout *l, struct err *e)
 	return 0;
 }
 
-int layout_build(struct layout *l, struct err *e)
+static int apply_rows(struct layout *l, bool inner, struct err *e)
 {
 	int r;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const struct row *row = &table[i];
-		if (!wanted(row, l->cfg, l->ct))
+		if (!wanted(row, l->cfg, l->ct) || (bool)(row->when & INNER) != inner)
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);
@@ -567,8 +571,37 @@ int layout_build(struct layout *l, struct err *e)
 				       row->kind == FS || row->kind == ROOT || row->kind == USRFS ? " as " : "",
 				       row->kind == FS || row->kind == ROOT || row->kind == USRFS ? row->what : "");
 	}
-	if ((r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0 || (r = credentials(l, e)) < 0 ||
+	return 0;
+}
+
+int layout_build(struct layout *l, struct err *e)
+{
+	int r;
+	if ((r = apply_rows(l, false, e)) < 0 || (r = user_binds(l, e)) < 0 || (r = bound_users(l, e)) < 0 || (r = credentials(l, e)) < 0 ||
 	    (r = sudoers(l, e)) < 0)
 		return r;
 	return autologin(l, e);
+}
+
+/* The root as the container's first process sees it: a clone of the
+ * builder's, on top of it. The builder's mounts reached this mount
+ * namespace locked (their flags cannot be changed, nor they be unmounted
+ * to reveal what is below), and pivot_root refuses a locked new root. */
+int layout_reopen_root(struct layout *l)
+{
+	const char *path = l->cfg->volatile_mode == VOLATILE_OVERLAY ? STAGING "/root" : STAGING;
+	int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (host < 0)
+		return -errno;
+	int r = attach(tree_clone(host, path + 1, true, 0, -1), host, path);
+	close(host);
+	if (l->root_fd >= 0)
+		close(l->root_fd);
+	l->root_fd = r < 0 ? -1 : open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return r < 0 ? r : l->root_fd < 0 ? -errno : 0;
+}
+
+int layout_build_inner(struct layout *l, struct err *e)
+{
+	return apply_rows(l, true, e);
 }

@@ -27,10 +27,19 @@ struct layout {
 const char *layout_idmapped_path(enum volatile_mode mode);
 
 /* Make, as the invoking user and before the id maps exist, the detached
- * trees that need no container identity (binds of host and tree paths,
- * proc, mqueue, sysfs), so the work overlaps newuidmap. Best effort: what
- * fails here is made, and reported, by layout_build. */
+ * trees that need no container identity (binds of host and tree paths),
+ * so the work overlaps newuidmap. Best effort: what fails here is made,
+ * and reported, by layout_build. */
 void layout_prepare(struct layout *l);
 
-/* Mount the root and everything below it; the caller pivots into root_fd. */
+/* Mount the root and everything below it but what belongs to the
+ * container's own namespaces (proc, mqueue, a private sysfs, cgroup2). */
 int layout_build(struct layout *l, struct err *e);
+
+/* In the container's first process, after layout_build's mounts were
+ * copied, locked, into its mount namespace: root_fd opened again, on a
+ * fresh clone of the root that it may pivot into. */
+int layout_reopen_root(struct layout *l);
+
+/* Then the rest of the table; the caller pivots into root_fd. */
+int layout_build_inner(struct layout *l, struct err *e);

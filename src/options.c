@@ -30,6 +30,7 @@ enum {
 	OPT_BIND_USER_PASSWORD,
 	OPT_OWNERSHIP,
 	OPT_BIND_USER_SUDO,
+	OPT_RLIMIT,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +55,7 @@ static const struct option long_options[] = {
 	{ "load-credential", required_argument, NULL, OPT_LOAD_CREDENTIAL },
 	{ "root-password",   required_argument, NULL, OPT_ROOT_PASSWORD },
 	{ "bind-user-password", required_argument, NULL, OPT_BIND_USER_PASSWORD },
+	{ "rlimit",          required_argument, NULL, OPT_RLIMIT },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "console",         required_argument, NULL, OPT_CONSOLE },
 	{ "quiet",           no_argument,       NULL, 'q' },
@@ -87,6 +89,9 @@ static void usage(void)
 	       "     --tmpfs=PATH[:OPTS]    mount a tmpfs\n"
 	       "     --chdir=PATH           working directory of the command\n"
 	       "  -E --setenv=NAME=VALUE    set an environment variable\n"
+	       "     --rlimit=LIMIT=SOFT[:HARD]\n"
+	       "                            a resource limit for the container (NPROC bounds\n"
+	       "                            its processes, counted in its own user namespace)\n"
 	       "  -M --machine=NAME         machine name (default: from the directory)\n"
 	       "     --hostname=NAME        host name (default: the machine name)\n"
 	       "     --private-network      loopback only\n"
@@ -217,6 +222,12 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		if ((r = push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
 			spec_tmpfs_free(&t);
 		return r;
+	case OPT_RLIMIT: {
+		struct limit lim;
+		if ((r = spec_rlimit(optarg, &lim, e)) < 0)
+			return r;
+		return push((void **)&c->rlimits, &c->n_rlimits, sizeof lim, &lim);
+	}
 	case OPT_CHDIR:
 		if ((r = absolute_path("--chdir", optarg, e)) < 0)
 			return r;
@@ -380,6 +391,7 @@ void config_free(struct config *c)
 	creds_free(&c->creds);
 	free(c->binds);
 	free(c->tmpfs);
+	free(c->rlimits);
 	free(c->setenv);
 	free(c->directory);
 	free(c->chdir);

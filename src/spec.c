@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 int spec_volatile(const char *s, enum volatile_mode *out, struct err *e)
 {
@@ -157,6 +158,46 @@ void spec_tmpfs_free(struct tmpfs *t)
 	free(t->path);
 	free(t->options);
 	t->path = t->options = NULL;
+}
+
+static int rlimit_value(const char *s, size_t n, unsigned long long *out)
+{
+	char *end;
+	if (n == 8 && strncasecmp(s, "infinity", 8) == 0) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (n == 0 || !isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno || end != s + n || *out == RLIM_INFINITY ? -EINVAL : 0;
+}
+
+int spec_rlimit(const char *s, struct limit *out, struct err *e)
+{
+	static const struct { const char *name; int resource; } names[] = {
+		{ "AS", RLIMIT_AS }, { "CORE", RLIMIT_CORE }, { "CPU", RLIMIT_CPU }, { "DATA", RLIMIT_DATA },
+		{ "FSIZE", RLIMIT_FSIZE }, { "LOCKS", RLIMIT_LOCKS }, { "MEMLOCK", RLIMIT_MEMLOCK },
+		{ "MSGQUEUE", RLIMIT_MSGQUEUE }, { "NICE", RLIMIT_NICE }, { "NOFILE", RLIMIT_NOFILE },
+		{ "NPROC", RLIMIT_NPROC }, { "RSS", RLIMIT_RSS }, { "RTPRIO", RLIMIT_RTPRIO },
+		{ "RTTIME", RLIMIT_RTTIME }, { "SIGPENDING", RLIMIT_SIGPENDING }, { "STACK", RLIMIT_STACK },
+	};
+	const char *eq = strchr(s, '='), *name = strncasecmp(s, "RLIMIT_", 7) == 0 ? s + 7 : s;
+	out->resource = -1;
+	out->text = s;
+	for (size_t i = 0; eq && i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i].name) == (size_t)(eq - name) && strncasecmp(name, names[i].name, eq - name) == 0)
+			out->resource = names[i].resource;
+	if (out->resource < 0)
+		return err_set(e, EINVAL, "--rlimit=%s: expected LIMIT=SOFT[:HARD], LIMIT one of NOFILE, NPROC, AS, CPU, CORE... (see getrlimit(2))", s);
+	const char *colon = strchr(eq + 1, ':');
+	size_t n = colon ? (size_t)(colon - eq - 1) : strlen(eq + 1);
+	if (rlimit_value(eq + 1, n, &out->soft) < 0 || rlimit_value(colon ? colon + 1 : eq + 1, colon ? strlen(colon + 1) : n, &out->hard) < 0)
+		return err_set(e, EINVAL, "--rlimit=%s: expected numbers or infinity as SOFT[:HARD]", s);
+	if (out->soft > out->hard)
+		return err_set(e, EINVAL, "--rlimit=%s: the soft limit is above the hard one", s);
+	return 0;
 }
 
 int spec_setenv(const char *s, struct err *e)

@@ -15,6 +15,10 @@ void spec_bind_free(struct bind *b);
 int spec_tmpfs(const char *s, struct tmpfs *out, struct err *e);
 void spec_tmpfs_free(struct tmpfs *t);
 
+/* "LIMIT=SOFT[:HARD]" as systemd-nspawn's --rlimit: LIMIT is NOFILE,
+ * RLIMIT_NOFILE or any case of them; a value is a number or "infinity". */
+int spec_rlimit(const char *s, struct limit *out, struct err *e);
+
 /* "NAME=VALUE" with a valid environment variable name. */
 int spec_setenv(const char *s, struct err *e);
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "spec.h"
 
@@ -318,6 +319,41 @@ static void test_tmpfs_dot_dot_path_rejected(void **state)
 	assert_int_equal(r, -EINVAL);
 }
 
+/* ---- spec_rlimit ------------------------------------------------------ */
+
+static void test_rlimit_soft_and_hard(void **state)
+{
+	(void)state;
+	struct limit l;
+	struct err e = { 0 };
+	assert_int_equal(spec_rlimit("NOFILE=64:128", &l, &e), 0);
+	assert_int_equal(l.resource, RLIMIT_NOFILE);
+	assert_int_equal(l.soft, 64);
+	assert_int_equal(l.hard, 128);
+	assert_int_equal(spec_rlimit("rlimit_nproc=200", &l, &e), 0);
+	assert_int_equal(l.resource, RLIMIT_NPROC);
+	assert_int_equal(l.soft, 200);
+	assert_int_equal(l.hard, 200);
+	assert_int_equal(spec_rlimit("CORE=0:infinity", &l, &e), 0);
+	assert_int_equal(l.soft, 0);
+	assert_true(l.hard == RLIM_INFINITY);
+}
+
+static void test_rlimit_rejects_bad_input(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"NOFILE", "BOGUS=1", "NOFILE=", "NOFILE=x", "NOFILE=1:", "NOFILE=-1",
+		"NOFILE=2:1", "NOFILE=1:2:3", "NOFILEX=1", "=1",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct limit l;
+		struct err e = { 0 };
+		assert_int_equal(spec_rlimit(bad[i], &l, &e), -EINVAL);
+		assert_contains(e.msg, bad[i]);
+	}
+}
+
 /* ---- spec_setenv ------------------------------------------------------ */
 
 static void setenv_ok(const char *s)
@@ -611,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_tmpfs_relative_path_rejected),
 		cmocka_unit_test(test_tmpfs_dot_dot_path_rejected),
 
+		cmocka_unit_test(test_rlimit_soft_and_hard),
+		cmocka_unit_test(test_rlimit_rejects_bad_input),
 		cmocka_unit_test(test_setenv_valid),
 		cmocka_unit_test(test_setenv_missing_equals_rejected),
 		cmocka_unit_test(test_setenv_empty_name_rejected),
