@@ -165,12 +165,30 @@ static int homes_go(struct front *f)
 	return 0;
 }
 
+/* A stop asked for while the maps were written: the container never
+ * starts. The signals are taken, or they would kill us when we unblock
+ * them on the way out. */
+static int stop_pending(void)
+{
+	sigset_t stops;
+	struct timespec now = { 0 };
+	int sig, first = 0;
+	sigemptyset(&stops);
+	for (int s = 0, sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT }; s < 4; s++)
+		sigaddset(&stops, sigs[s]);
+	while ((sig = sigtimedwait(&stops, NULL, &now)) > 0)
+		first = first ? first : sig;
+	return first;
+}
+
 static int map_and_go(struct front *f)
 {
 	int r = f->root ? idmap_apply_direct(&f->map, f->pid, &f->err)
 			: idmap_apply_helpers(&f->map, f->pid, &f->err);
 	if (r < 0 || (f->cfg->boot && (r = place_in_cgroup(f)) < 0))
 		return r;
+	if ((f->aborted_by = stop_pending()))
+		return -EINTR;
 	if ((r = homes_go(f)) < 0)
 		return r;
 	int fd = idmapped_tree(f);
@@ -235,6 +253,8 @@ static void on_message(struct front *f)
 		while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
 			;
 		f->pid = pid;
+		if (f->aborted_by)   /* the builder was stopped after it started it */
+			kill(f->pid, SIGKILL);
 		return;
 	}
 	if (type == MSG_READY) {
@@ -369,9 +389,11 @@ static int run_once(struct front *f)
 	if (spawn(f) < 0)
 		return 1;
 	/* the child prepares what it can while we choose and write its maps */
-	if ((f->map.n_uid == 0 && prepare_map(f) < 0) || map_and_go(f) < 0)
+	if ((f->map.n_uid == 0 && prepare_map(f) < 0) || map_and_go(f) < 0) {
 		kill_child(f);
-	else
+		if (f->aborted_by)
+			status = 128 + f->aborted_by;
+	} else
 		status = supervise(f);
 	console_stop(&f->con);
 	stop_usr_server(f);
