@@ -146,6 +146,31 @@ assert_bg_status() { # status
 	assert_all_gone
 }
 
+@test "SIGTERM before the booted init takes SIGRTMIN+3: the stop waits for it, then a clean exit 0" {
+	[ -n "$VS_CGROUP" ] || skip "needs root: a delegated cgroup to boot in"
+	# an init that says it runs, waits to be let go, and only then takes
+	# SIGRTMIN+3 (37), as systemd does some time after its exec
+	local tree=$VS_WORK/slowinit-$BATS_TEST_NUMBER dir=$VS_WORK/slowinit-w-$BATS_TEST_NUMBER
+	make_tree "$tree"
+	vs -q --bind="$tree:/t" -- sh -c 'set -e; mkdir -p /t/usr/lib/systemd; ln -s busybox /t/usr/bin/sleep
+		printf "%s\n" "#!/bin/sh" "echo up > /w/up" "read -r _ < /w/go" \
+			"trap \"echo stopped > /w/stopped; exit 0\" 37" "echo takes > /w/takes" \
+			"while :; do sleep 1; done" > /t/usr/lib/systemd/systemd
+		chmod 755 /t/usr/lib/systemd/systemd'
+	mkdir -p "$dir" "$tree/w" && chmod 1777 "$dir"
+	mkfifo -m 0666 "$dir/go"
+	start_held -b -q -D "$tree" --bind="$dir:/w"
+	release_newuidmap
+	eventually test -e "$dir/up" || fail "init did not start: $(cat "$HOLD/out")"
+	kill -TERM "$FRONT"
+	exec 4<>"$dir/go"
+	echo go >&4
+	exec 4>&-
+	assert_bg_status 0
+	[ -e "$dir/takes" ] && [ -e "$dir/stopped" ] || fail "init was not stopped by SIGRTMIN+3"
+	assert_all_gone
+}
+
 @test "SIGKILL while the container boots: nothing is left" {
 	console <<-'EOF'
 	boot -q
