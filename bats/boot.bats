@@ -11,33 +11,18 @@ setup_file() {
 }
 
 setup() {
-	snapshot_host
+	snapshot_all
 }
 
 # One failed test must not leave a container running into the next.
 teardown() {
-	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn || true
+	kill_leftovers
 }
 
 # The part of the console output the `sh` steps printed.
 between_markers() {
 	echo "$CONSOLE_OUT" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
 		sed -n '/^==BEGIN==$/,/^==END==$/p' | grep -v '^==[A-Z]*==$'
-}
-
-# Nothing of the container is left: processes, mounts, temp files (checked
-# by assert_host_unchanged) and the cgroups it made.
-assert_nothing_left() {
-	assert_host_unchanged
-	if [ -n "$VS_CGROUP" ]; then
-		# after a SIGKILL volspawn's janitor removes them, a moment later
-		for _ in $(seq 50); do
-			[ -z "$(find "$VS_CGROUP" -mindepth 1 -type d)" ] && break
-			sleep 0.1
-		done
-		run find "$VS_CGROUP" -mindepth 1 -type d
-		assert_output ""
-	fi
 }
 
 @test "boot to login: root logs in with the credential's password; locale, users and commands work" {
@@ -62,7 +47,7 @@ assert_nothing_left() {
 	assert_line "$VS_USER:60514:$(getent passwd "$VS_USER" | cut -d: -f6)"
 	assert_line 42
 	assert_line container=volspawn
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "the bound user logs in on the console and writes to the real home" {
@@ -84,7 +69,7 @@ assert_nothing_left() {
 	assert_equal "$(cat "$home/from-container")" hello
 	assert_equal "$(stat -c %U "$home/from-container")" "$VS_USER"
 	rm -f "$home/from-container"
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "the bound user logs in with the password asked for, never typed on a command line" {
@@ -100,7 +85,7 @@ assert_nothing_left() {
 	run between_markers
 	assert_line --index 0 "$VS_USER"
 	assert_line --index 1 "$(getent passwd "$VS_USER" | cut -d: -f6)"
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "SIGTERM to volspawn shuts the container down cleanly" {
@@ -113,7 +98,7 @@ assert_nothing_left() {
 	finish
 	EOF
 	assert_exit 0
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "SIGKILL of volspawn at the login prompt leaves no process and no cgroup" {
@@ -125,7 +110,7 @@ assert_nothing_left() {
 	EOF
 	# runuser reports the kill as 137; volspawn spawned directly, as signal 9
 	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "reboot boots a fresh volatile root on the same terminal; systemctl exit N exits N" {
@@ -144,7 +129,7 @@ assert_nothing_left() {
 	assert_exit 42
 	run between_markers
 	assert_line --partial "No such file or directory"
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "^] three times within a second kills the container" {
@@ -156,7 +141,7 @@ assert_nothing_left() {
 	finish
 	EOF
 	assert_exit 1
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "bad credentials are refused with one line" {
