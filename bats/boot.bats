@@ -101,18 +101,6 @@ between_markers() {
 	assert_all_gone
 }
 
-@test "SIGKILL of volspawn at the login prompt leaves no process and no cgroup" {
-	console <<-'EOF'
-	boot -q
-	want {login: $} "login:"
-	exec kill -KILL [front_pid]
-	finish
-	EOF
-	# runuser reports the kill as 137; volspawn spawned directly, as signal 9
-	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
-	assert_all_gone
-}
-
 @test "reboot boots a fresh volatile root on the same terminal; systemctl exit N exits N" {
 	console <<-'EOF'
 	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH)

@@ -171,48 +171,41 @@ assert_bg_status() { # status
 	assert_all_gone
 }
 
-@test "SIGKILL while the container boots: nothing is left" {
-	console <<-'EOF'
+# Boot, wait on the console for a stage, then send volspawn's front a
+# signal; after a SIGTERM, wait for the clean shutdown it starts.
+signal_at() { # stage-pattern signal
+	local shutdown=
+	[ "$2" != TERM ] || shutdown='want {Powering off|Halting} "a clean shutdown"'
+	console <<-EOF
 	boot -q
-	want {Reached target} "a unit started by the booting systemd"
-	exec kill -KILL [front_pid]
+	want {$1} "the stage: $1"
+	exec kill -$2 [front_pid]
+	$shutdown
 	finish
 	EOF
+}
+
+@test "SIGKILL while the container boots: nothing is left" {
+	signal_at 'Reached target' KILL   # a unit started by the booting systemd
+	# runuser reports the kill as 137; volspawn spawned directly, as signal 9
 	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
 	assert_all_gone
 }
 
 @test "SIGTERM while the container boots: a clean shutdown, exit 0, nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {Reached target} "a unit started by the booting systemd"
-	exec kill -TERM [front_pid]
-	want {Powering off|Halting} "a clean shutdown"
-	finish
-	EOF
+	signal_at 'Reached target' TERM
 	assert_exit 0
 	assert_all_gone
 }
 
 @test "SIGKILL at the login prompt: nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {login: $} "login:"
-	exec kill -KILL [front_pid]
-	finish
-	EOF
+	signal_at 'login: $' KILL
 	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
 	assert_all_gone
 }
 
 @test "SIGTERM at the login prompt: a clean shutdown, exit 0, nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {login: $} "login:"
-	exec kill -TERM [front_pid]
-	want {Powering off|Halting} "a clean shutdown"
-	finish
-	EOF
+	signal_at 'login: $' TERM
 	assert_exit 0
 	assert_all_gone
 }
