@@ -116,12 +116,33 @@ assert_bg_status() { # status
 	assert_all_gone
 }
 
+@test "SIGKILL while newuidmap runs for a boot: nothing is left" {
+	[ -n "$VS_CGROUP" ] || skip "needs root: a delegated cgroup to boot in"
+	start_held -b -q
+	kill -KILL "$FRONT"
+	release_newuidmap
+	assert_bg_status 137
+	assert_all_gone
+}
+
 @test "SIGKILL while the root is assembled (command): nothing is left" {
 	needs_root "strace holds the container's first process"
 	start_held -- sleep 1000
 	hold_assembly
 	kill -KILL "$FRONT"
 	assert_bg_status 137
+	assert_all_gone
+}
+
+@test "SIGTERM while the root is assembled (command): the command never starts, exit 143, nothing is left" {
+	needs_root "strace holds the container's first process"
+	local dir=$VS_WORK/ran-$BATS_TEST_NUMBER
+	mkdir -p "$dir" && chmod 1777 "$dir"
+	start_held --bind="$dir:/w" -- touch /w/ran
+	hold_assembly
+	kill -TERM "$FRONT"
+	assert_bg_status 143
+	[ ! -e "$dir/ran" ] || fail "the command ran after SIGTERM"
 	assert_all_gone
 }
 
