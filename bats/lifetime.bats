@@ -116,12 +116,33 @@ assert_bg_status() { # status
 	assert_all_gone
 }
 
+@test "SIGKILL while newuidmap runs for a boot: nothing is left" {
+	[ -n "$VS_CGROUP" ] || skip "needs root: a delegated cgroup to boot in"
+	start_held -b -q
+	kill -KILL "$FRONT"
+	release_newuidmap
+	assert_bg_status 137
+	assert_all_gone
+}
+
 @test "SIGKILL while the root is assembled (command): nothing is left" {
 	needs_root "strace holds the container's first process"
 	start_held -- sleep 1000
 	hold_assembly
 	kill -KILL "$FRONT"
 	assert_bg_status 137
+	assert_all_gone
+}
+
+@test "SIGTERM while the root is assembled (command): the command never starts, exit 143, nothing is left" {
+	needs_root "strace holds the container's first process"
+	local dir=$VS_WORK/ran-$BATS_TEST_NUMBER
+	mkdir -p "$dir" && chmod 1777 "$dir"
+	start_held --bind="$dir:/w" -- touch /w/ran
+	hold_assembly
+	kill -TERM "$FRONT"
+	assert_bg_status 143
+	[ ! -e "$dir/ran" ] || fail "the command ran after SIGTERM"
 	assert_all_gone
 }
 
@@ -146,48 +167,66 @@ assert_bg_status() { # status
 	assert_all_gone
 }
 
-@test "SIGKILL while the container boots: nothing is left" {
-	console <<-'EOF'
+@test "SIGTERM before the booted init takes SIGRTMIN+3: the stop waits for it, then a clean exit 0" {
+	[ -n "$VS_CGROUP" ] || skip "needs root: a delegated cgroup to boot in"
+	# an init that says it runs, waits to be let go, and only then takes
+	# SIGRTMIN+3 (37), as systemd does some time after its exec
+	local tree=$VS_WORK/slowinit-$BATS_TEST_NUMBER dir=$VS_WORK/slowinit-w-$BATS_TEST_NUMBER
+	make_tree "$tree"
+	vs -q --bind="$tree:/t" -- sh -c 'set -e; mkdir -p /t/usr/lib/systemd; ln -s busybox /t/usr/bin/sleep
+		printf "%s\n" "#!/bin/sh" "echo up > /w/up" "read -r _ < /w/go" \
+			"trap \"echo stopped > /w/stopped; exit 0\" 37" "echo takes > /w/takes" \
+			"while :; do sleep 1; done" > /t/usr/lib/systemd/systemd
+		chmod 755 /t/usr/lib/systemd/systemd'
+	mkdir -p "$dir" "$tree/w" && chmod 1777 "$dir"
+	mkfifo -m 0666 "$dir/go"
+	start_held -b -q -D "$tree" --bind="$dir:/w"
+	release_newuidmap
+	eventually test -e "$dir/up" || fail "init did not start: $(cat "$HOLD/out")"
+	kill -TERM "$FRONT"
+	exec 4<>"$dir/go"
+	echo go >&4
+	exec 4>&-
+	assert_bg_status 0
+	[ -e "$dir/takes" ] && [ -e "$dir/stopped" ] || fail "init was not stopped by SIGRTMIN+3"
+	assert_all_gone
+}
+
+# Boot, wait on the console for a stage, then send volspawn's front a
+# signal; after a SIGTERM, wait for the clean shutdown it starts.
+signal_at() { # stage-pattern signal
+	local shutdown=
+	[ "$2" != TERM ] || shutdown='want {Powering off|Halting} "a clean shutdown"'
+	console <<-EOF
 	boot -q
-	want {Reached target} "a unit started by the booting systemd"
-	exec kill -KILL [front_pid]
+	want {$1} "the stage: $1"
+	exec kill -$2 [front_pid]
+	$shutdown
 	finish
 	EOF
+}
+
+@test "SIGKILL while the container boots: nothing is left" {
+	signal_at 'Reached target' KILL   # a unit started by the booting systemd
+	# runuser reports the kill as 137; volspawn spawned directly, as signal 9
 	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
 	assert_all_gone
 }
 
 @test "SIGTERM while the container boots: a clean shutdown, exit 0, nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {Reached target} "a unit started by the booting systemd"
-	exec kill -TERM [front_pid]
-	want {Powering off|Halting} "a clean shutdown"
-	finish
-	EOF
+	signal_at 'Reached target' TERM
 	assert_exit 0
 	assert_all_gone
 }
 
 @test "SIGKILL at the login prompt: nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {login: $} "login:"
-	exec kill -KILL [front_pid]
-	finish
-	EOF
+	signal_at 'login: $' KILL
 	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
 	assert_all_gone
 }
 
 @test "SIGTERM at the login prompt: a clean shutdown, exit 0, nothing is left" {
-	console <<-'EOF'
-	boot -q
-	want {login: $} "login:"
-	exec kill -TERM [front_pid]
-	want {Powering off|Halting} "a clean shutdown"
-	finish
-	EOF
+	signal_at 'login: $' TERM
 	assert_exit 0
 	assert_all_gone
 }

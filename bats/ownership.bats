@@ -42,7 +42,7 @@ setup() {
 }
 
 teardown() {
-	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn || true
+	kill_leftovers
 	[ ! -s "$VS_WORK/fuse-mode" ] || chmod 0666 /dev/fuse
 }
 
@@ -245,7 +245,7 @@ as_1000() {
 	assert_line --index 0 "0 4755"
 	assert_line --index 1 "0 4755"
 	assert_line --regexp '^uid=0\(root\) gid=0\(root\)'
-	assert_nothing_left
+	assert_all_gone
 }
 
 @test "booted: killing the server of /usr stops the container with one line, and nothing is left" {
@@ -259,5 +259,5 @@ as_1000() {
 	EOF
 	assert_line --partial "volspawn: volspawn-usrfs, the server of /usr, was killed by signal 9; the container is stopped"
 	refute_line --partial "VOLSPAWN EXIT: 0"
-	assert_nothing_left
+	assert_all_gone
 }

@@ -43,6 +43,7 @@ struct front {
 	int sigfd;
 	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
 	int aborted_by;      /* the signal that stopped the setup, before the container ran */
+	bool stop_pending;   /* a clean stop asked for before init could take it */
 	bool ready;
 	bool reboot;         /* the booted container asked for a reboot */
 	bool hung_up;        /* our terminal went away */
@@ -273,6 +274,34 @@ static void on_message(struct front *f)
 	f->sock = -1;
 }
 
+/* Whether a booted init takes sig yet: systemd blocks it for its
+ * signalfd, a shell traps it. Until then the kernel drops it, as it drops
+ * every signal without a handler sent to a PID namespace's init. */
+static bool init_takes(pid_t pid, int sig)
+{
+	char path[64], line[256];
+	unsigned long long blocked = 0, caught = 0, bit = 1ULL << (sig - 1);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return true;   /* gone: nothing to wait for */
+	while (fgets(line, sizeof line, f)) {
+		sscanf(line, "SigBlk: %llx", &blocked);
+		sscanf(line, "SigCgt: %llx", &caught);
+	}
+	fclose(f);
+	return (blocked | caught) & bit;
+}
+
+/* A clean stop waits until init can take it, however long that is: the
+ * poll comes back to it every 50 ms. */
+static void send_stop(struct front *f)
+{
+	f->stop_pending = !init_takes(f->pid, SIGRTMIN + 3);
+	if (!f->stop_pending)
+		kill(f->pid, SIGRTMIN + 3);
+}
+
 /* The first SIGTERM/SIGINT asks the container to stop (a booted init by
  * SIGRTMIN+3, its clean shutdown; also when our terminal hangs up, as
  * SIGHUP would mean "reload" to systemd), the second kills it. In command
@@ -292,9 +321,12 @@ static void on_signal(struct front *f, const struct signalfd_siginfo *si)
 	}
 	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
 		f->stop_signals++;
-	if (f->cfg->boot)
-		sig = SIGRTMIN + 3;
-	kill(f->pid, f->stop_signals > 1 ? SIGKILL : sig);
+	if (f->stop_signals > 1)
+		kill(f->pid, SIGKILL);
+	else if (f->cfg->boot)
+		send_stop(f);
+	else
+		kill(f->pid, sig);
 }
 
 /* How a booted init ended, as systemd-nspawn reads it: reboot(2) in a PID
@@ -346,9 +378,13 @@ static int supervise(struct front *f)
 {
 	for (;;) {
 		struct pollfd p[2 + CONSOLE_POLLFDS] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
-		int n = console_pollfds(&f->con, p + 2, CONSOLE_POLLFDS);
-		if (poll(p, 2 + n, console_timeout_ms(&f->con)) < 0 && errno != EINTR)
+		int n = console_pollfds(&f->con, p + 2, CONSOLE_POLLFDS), timeout = console_timeout_ms(&f->con);
+		if (f->stop_pending && (timeout < 0 || timeout > 50))
+			timeout = 50;
+		if (poll(p, 2 + n, timeout) < 0 && errno != EINTR)
 			return err_sys(&f->err, errno, "poll");
+		if (f->stop_pending)
+			send_stop(f);
 		if (f->sock >= 0 && p[1].revents)
 			on_message(f);
 		relay(f, p + 2, n);
