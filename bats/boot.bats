@@ -3,7 +3,6 @@
 # console and logged in for real.
 
 load common
-load console
 
 setup_file() {
 	export VS VS_CGROUP VS_USER

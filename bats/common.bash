@@ -168,4 +168,10 @@ console() {
 assert_exit() {
 	assert_line --partial "VOLSPAWN EXIT: $1"
 }
+
+# The part of the console output the `sh` steps printed.
+between_markers() {
+	echo "$CONSOLE_OUT" | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
+		sed -n '/^==BEGIN==$/,/^==END==$/p' | grep -v '^==[A-Z]*==$'
+}
 # ---- end of lifetime and load ----

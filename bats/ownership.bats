@@ -4,7 +4,6 @@
 # (The suite's setup makes /dev/fuse 0666, as distributions ship it.)
 
 load common
-load console
 
 # Test programs in the host's /usr, put there as a distribution's package
 # would: a setuid-root id and touch, and a cat with a file capability;
