@@ -169,7 +169,7 @@ static int homes_go(struct front *f)
 /* A stop asked for while the maps were written: the container never
  * starts. The signals are taken, or they would kill us when we unblock
  * them on the way out. */
-static int stop_pending(void)
+static int stop_asked(void)
 {
 	sigset_t stops;
 	struct timespec now = { 0 };
@@ -188,7 +188,7 @@ static int map_and_go(struct front *f)
 			: idmap_apply_helpers(&f->map, f->pid, &f->err);
 	if (r < 0 || (f->cfg->boot && (r = place_in_cgroup(f)) < 0))
 		return r;
-	if ((f->aborted_by = stop_pending()))
+	if ((f->aborted_by = stop_asked()))
 		return -EINTR;
 	if ((r = homes_go(f)) < 0)
 		return r;
