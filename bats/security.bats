@@ -9,6 +9,8 @@ load common
 # another user whose 0700 home holds a secret; made as root, with a subuid
 # range of their own after every other, removed at the end.
 setup_file() {
+	export VS VS_CGROUP VS_USER VS_ROOT_HASH
+	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
 	export SCRATCH="" OTHER="" SCRATCH_HOME="" OTHER_HOME="" MARK=""
 	is_root || return 0
 	SCRATCH=${VS_PREFIX}x OTHER=${VS_PREFIX}o
@@ -44,6 +46,7 @@ setup() {
 }
 
 teardown() {
+	kill_leftovers   # a booted one that failed
 	pkill -u "$VS_USER" -x -f 'sleep 3137' || true
 	rm -f /usr/local/bin/vst-sec-suid-touch
 }
@@ -158,6 +161,29 @@ UNMOUNT='for m in $(cut -d" " -f5 /proc/self/mountinfo | sort -r); do umount -l 
 	assert_failure
 	[ ! -e /etc/.vs-attack ] && [ ! -e /usr/.vs-attack ]
 	assert_host_unchanged
+}
+
+@test "destruction: root of a booted system cannot make /usr or a --bind-ro writable either" {
+	export RO=$VS_WORK/ro-$BATS_TEST_NUMBER
+	mkdir -p "$RO" && echo keep > "$RO/keep" && chown -R "$VS_USER:" "$RO"
+	# booted, /usr shows its true owners (container root's), and the bound
+	# user's files are theirs: only the locked read-only flags stand
+	console <<-'EOF'
+	boot --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH) --bind-user=$env(VS_USER) --bind-ro=$env(RO):/srv/ro
+	login root mysecret
+	sh {stat -c %u /usr/bin/env; for m in /usr /srv/ro; do mount -o remount,bind,rw $m; done 2>/dev/null; touch /usr/.vs-attack 2>/dev/null || echo refused; rm -f /srv/ro/keep 2>/dev/null || echo refused; ls /srv/ro}
+	send "exec systemctl poweroff\r"
+	finish
+	EOF
+	assert_exit 0
+	run between_markers
+	assert_output "0
+refused
+refused
+keep"
+	[ ! -e /usr/.vs-attack ]
+	assert_equal "$(cat "$RO/keep")" keep
+	assert_all_gone
 }
 
 # Reads each secret path given; prints LEAK for any read that succeeds,
