@@ -161,13 +161,12 @@ as_1000() {
 }
 
 @test "killing the server of /usr stops the container with one line, and nothing is left" {
-	vs -q --private-users-ownership=map -- sleep 120 2> "$X/stderr" &
+	vs -q --private-users-ownership=map --bind="$X:/x" -- sh -c 'touch /x/running; exec sleep 120' 2> "$X/stderr" &
 	local job=$! front= server=
+	eventually test -e "$X/running"
 	# the front: the oldest volspawn of the user
-	for _ in $(seq 200); do
-		front=$(pgrep -u "$VS_USER" -o -x volspawn) && server=$(pgrep -P "$front" -x volspawn-usrfs) && break
-		sleep 0.05
-	done
+	front=$(pgrep -u "$VS_USER" -o -x volspawn)
+	server=$(pgrep -P "$front" -x volspawn-usrfs)
 	[ -n "$server" ]
 	kill -KILL "$server"
 	for _ in $(seq 600); do kill -0 "$job" 2> /dev/null || break; sleep 0.1; done
