@@ -204,6 +204,21 @@ as_1000() {
 	assert_host_unchanged
 }
 
+@test "map, sudo: what cannot go together is refused in one line, nothing left" {
+	local tree=$VS_WORK/tree-$BATS_TEST_NUMBER
+	make_tree "$tree"
+	run --separate-stderr vs --private-users-ownership=map -D "$tree" --volatile=no -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: --private-users-ownership=map: --volatile=no mounts the tree itself, writable, and the view is read-only"
+	run --separate-stderr vs --bind-user-sudo -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: --bind-user-sudo needs --bind-user=USER: it lets the bound users use sudo"
+	run --separate-stderr vs --bind-user="$VS_USER" --bind-user-sudo --private-users-ownership=off -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: --bind-user-sudo needs /usr's true owners (sudo refuses to run from a /usr not owned by root); drop --private-users-ownership=off"
+	assert_all_gone
+}
+
 @test "--bind-user-sudo: the bound user runs sudo -n as root in a command container" {
 	run vs -q --etc=base --bind-user="$VS_USER" --bind-user-sudo -- \
 		setpriv --reuid=60514 --regid=60514 --clear-groups sudo -n id -u
