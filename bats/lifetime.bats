@@ -75,7 +75,8 @@ hold_assembly() {
 	eventually grep -q "Process $CHILD attached" "$HOLD/strace" || fail "strace did not attach"
 	release_newuidmap
 	eventually grep -q -- '--- stopped by SIGSTOP ---' "$HOLD/strace" || fail "not held at pivot_root: $(cat "$HOLD/strace" "$HOLD/out")"
-	grep -q '^pivot_root' "$HOLD/strace"
+	# once strace follows more than one process, its lines start [pid N]
+	grep -Eq '^(\[pid +[0-9]+\] )?pivot_root' "$HOLD/strace"
 }
 
 # Wait for the background volspawn (not forever: a lost SIGTERM would
