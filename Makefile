@@ -79,9 +79,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/volspawn $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
 # As root: start-up against bubblewrap and nspawn, then boot to login: against nspawn.
-bench: volspawn
+bench: volspawn volspawn-usrfs
 	bench/startup
 	bench/boot
+	bench/ownership
 
 clean:
 	rm -rf build build-asan volspawn volspawn-usrfs

@@ -78,9 +78,9 @@ int ownership_serve_usr(const struct config *c, bool *serve, char *program, stru
 	char dir[PATH_MAX], buf[PATH_MAX + 128];
 	struct stat st;
 	*serve = false;
-	/* measured (bench/ownership): served, /usr costs a command ~13% more
-	 * start-up and 5-8x slower cold metadata walks, and a command runs as
-	 * root already; a boot pays ~14% and gets su, sudo and sshd working */
+	/* measured (bench/ownership, README): served, /usr costs a command
+	 * ~4 ms more start-up and 7x slower cold metadata walks, and a command
+	 * runs as root already; a boot pays ~10% and gets su, sudo and sshd */
 	if (c->ownership == OWNERSHIP_OFF || (c->ownership == OWNERSHIP_DEFAULT && !c->boot && !c->bind_user_sudo))
 		return 0;
 	ownership_usr_dir(c, dir, sizeof dir);
