@@ -78,7 +78,8 @@ install: volspawn volspawn-usrfs
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/volspawn $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
-# As root: start-up against bubblewrap and nspawn, then boot to login: against nspawn.
+# As root: start-up against bubblewrap and nspawn, boot to login: against
+# nspawn, and /usr served (map) against bound (off).
 bench: volspawn volspawn-usrfs
 	bench/startup
 	bench/boot
