@@ -5,13 +5,11 @@
 load common
 
 setup_file() {
-	export VS VS_CGROUP VS_USER
-	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
-	export VS_ROOT_HASH
+	console_env
 }
 
 setup() {
-	snapshot_all
+	snapshot_host
 }
 
 # One failed test must not leave a container running into the next.

@@ -110,10 +110,6 @@ owned_entries() { # dir
 		awk -v u="$(id -u "$VS_USER")" -v s="$start" '$1 == u || ($1 >= s && $1 < s + 65536)' | sort
 }
 
-snapshot_all() {
-	snapshot_host
-}
-
 # run as root, the test user has no process but volspawn's; else only
 # volspawn's own are looked for
 no_user_process() {
@@ -153,6 +149,13 @@ kill_leftovers() {
 		eventually grep -q 'populated 0' "$d/cgroup.events"
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null || true
 	done
+}
+
+# What bats/console.tcl reads from the environment, and VS_ROOT_HASH: root's
+# password "mysecret", hashed for a credential. For setup_file.
+console_env() {
+	export VS VS_CGROUP VS_USER VS_ROOT_HASH
+	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
 }
 
 # Run an expect script (the test's body, on stdin) with bats/console.tcl

@@ -6,9 +6,7 @@
 load common
 
 setup_file() {
-	export VS VS_CGROUP VS_USER
-	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
-	export VS_ROOT_HASH
+	console_env
 }
 
 setup() {

@@ -14,7 +14,7 @@ CAP_CAT=/usr/local/bin/$VS_PREFIX-cap-cat
 SHARE=/usr/local/share/$VS_PREFIX
 
 setup_file() {
-	export VS VS_CGROUP VS_USER
+	console_env
 	is_root || return 0
 	install -m 4755 /usr/bin/id $SUID_ID
 	install -m 4755 /usr/bin/touch $SUID_TOUCH

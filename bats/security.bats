@@ -9,8 +9,7 @@ load common
 # another user whose 0700 home holds a secret; made as root, with a subuid
 # range of their own after every other, removed at the end.
 setup_file() {
-	export VS VS_CGROUP VS_USER VS_ROOT_HASH
-	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
+	console_env
 	export SCRATCH="" OTHER="" SCRATCH_HOME="" OTHER_HOME="" MARK=""
 	is_root || return 0
 	SCRATCH=${VS_PREFIX}x OTHER=${VS_PREFIX}o

@@ -326,28 +326,27 @@ static int xattr_path(fuse_req_t req, fuse_ino_t ino, char *buf, size_t size)
 	return usrfs_node_path(&s->nodes, ino, NULL, buf + prefix, size - prefix, NULL);
 }
 
-static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+/* getxattr of name, or listxattr (name NULL), by path */
+static void xattr_op(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
 	char path[PATH_MAX + 64];
-	char *value = size ? malloc(size) : NULL;
-	int r = size && !value ? -ENOMEM : xattr_path(req, ino, path, sizeof path);
+	char *buf = size ? malloc(size) : NULL;
+	int r = size && !buf ? -ENOMEM : xattr_path(req, ino, path, sizeof path);
 	if (r < 0)
 		fuse_reply_err(req, -r);
 	else
-		reply_xattr(req, size, lgetxattr(path, name, value, size), value);
-	free(value);
+		reply_xattr(req, size, name ? lgetxattr(path, name, buf, size) : llistxattr(path, buf, size), buf);
+	free(buf);
+}
+
+static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
+{
+	xattr_op(req, ino, name, size);
 }
 
 static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 {
-	char path[PATH_MAX + 64];
-	char *list = size ? malloc(size) : NULL;
-	int r = size && !list ? -ENOMEM : xattr_path(req, ino, path, sizeof path);
-	if (r < 0)
-		fuse_reply_err(req, -r);
-	else
-		reply_xattr(req, size, llistxattr(path, list, size), list);
-	free(list);
+	xattr_op(req, ino, NULL, size);
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
