@@ -288,7 +288,7 @@ done; echo checked'
 	assert_line --index 0 "1: 0 1 2 "
 	assert_line --index 1 --regexp '^2: 0 1 2 [0-9]* ?$'   # and the pipe of $(...)
 	# on a terminal, both are on the container's own pty, not the host's
-	run script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c "$probe") 3</etc/hostname 7</etc/hostname" /dev/null
+	run env SHELL=/bin/bash script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c "$probe") 3</etc/hostname 7</etc/hostname" /dev/null
 	assert_success
 	local clean
 	clean=$(echo "$output" | tr -d '\r' | sed 's/\^@//g')
@@ -330,7 +330,7 @@ done; echo checked'
 @test "escape: no controlling terminal of the host's: no /dev/tty, no TIOCSTI into the user's shell" {
 	# stdin and stdout not terminals: the command runs piped, with the
 	# terminal as stderr only
-	run script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c '
+	run env SHELL=/bin/bash script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c '
 		echo x > /dev/tty && echo "TTY OPEN"
 		perl -e "my \$c = q(x); print ioctl(STDERR, 0x5412, \$c) ? qq(STI OK\n) : qq(STI \$!\n)"') < /dev/null | cat" /dev/null
 	assert_success
