@@ -39,9 +39,11 @@ build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
 	@mkdir -p build-asan/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
-# Tools of bats/scope.bats: a fake systemd user manager (a test tool, so
-# it links libsystemd as usual) and a probe of cgroup_request_scope.
-TOOLS = build/tests/fake-user-manager build/tests/scope-probe
+# Tools of the bats suite: for scope.bats a fake systemd user manager (a
+# test tool, so it links libsystemd as usual) and a probe of
+# cgroup_request_scope; for errors.bats a container runtime's seccomp
+# profile.
+TOOLS = build/tests/fake-user-manager build/tests/scope-probe build/tests/seccomp-run
 
 build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
 	@mkdir -p build/tests
@@ -50,6 +52,10 @@ build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
 build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $^ $(LIBS)
+
+build/tests/seccomp-run: tests/seccomp-run.c config.mk
+	@mkdir -p build/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
 asan: build-asan/volspawn build-asan/volspawn-usrfs
 

@@ -164,6 +164,16 @@ setup() {
 	assert_output other
 }
 
+@test "the host name resolves inside, to 127.0.1.1 as on Debian, with the base /etc" {
+	run vs -q --etc=base -M testbox -- getent hosts testbox localhost
+	assert_success
+	assert_line --index 0 --regexp '^127\.0\.1\.1 +testbox$'
+	assert_line --index 1 --regexp '^(127\.0\.0\.1|::1) +localhost'
+	run vs -q --etc=base -M testbox --hostname=other -- getent hosts other
+	assert_success
+	assert_output --regexp '^127\.0\.1\.1 +other$'
+}
+
 @test "the environment is a clean one plus --setenv" {
 	VS_HOST_SECRET=leak run vs -E FOO=bar -E PATH=/usr/bin:/bin -- env
 	assert_success

@@ -100,12 +100,43 @@ fails_with() { # user text args...
 }
 
 @test "user namespaces disabled: what stops them and what to do is named" {
-	# bubblewrap forbids new user namespaces inside its sandbox the way the
-	# kernel's limit does (ENOSPC); the sysctl-specific texts are unit-tested
+	# the sysctl-specific texts are unit-tested. bubblewrap forbids new user
+	# namespaces inside its sandbox as the kernel's limit does (ENOSPC), but
+	# it sets no_new_privs first, which already keeps newuidmap from working
 	VS_USER=$VS_USER run --separate-stderr as_user bwrap --unshare-user --disable-userns --dev-bind / / -- "$VS" -- true
 	assert_equal "$status" 1
 	assert_equal "${#stderr_lines[@]}" 1
-	assert_equal "${stderr_lines[0]}" "volspawn: cannot create a user namespace (No space left on device): the limit is reached here or in an enclosing sandbox (bwrap --disable-userns, a container); run volspawn outside it, or as root raise user.max_user_namespaces"
+	assert_equal "${stderr_lines[0]}" "volspawn: no_new_privs is set, so newuidmap's setuid bit does nothing here; run volspawn outside what set it (systemd's NoNewPrivileges=, setpriv --no-new-privs, bwrap, flatpak)"
+	# as deep a nesting as the kernel allows leaves volspawn none (ENOSPC);
+	# user_namespaces(7) says 32, the kernel takes 33 below the initial one
+	local cmd=("$VS" -- true) i
+	for i in $(seq 33); do
+		cmd=(unshare --user --map-user="$(id -u "$VS_USER")" --map-group="$(id -g "$VS_USER")" "${cmd[@]}")
+	done
+	VS_USER=$VS_USER run --separate-stderr as_user "${cmd[@]}"
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: cannot create a user namespace (No space left on device): the limit is reached here or in an enclosing sandbox (bwrap --disable-userns, a container), or they are nested 32 deep; run volspawn outside it, or as root raise user.max_user_namespaces"
+	assert_all_gone
+}
+
+@test "a container runtime's seccomp profile: volspawn runs without clone3; refused user namespaces are one line" {
+	needs_root "installs the filter without no_new_privs, as a runtime does, then becomes the test user"
+	local tool=$VOLSPAWN_REPO/build/tests/seccomp-run
+	[ -x "$tool" ] || fail "$tool is missing: make bats builds it"
+	# clone3 answers ENOSYS, as under Docker's and podman's default profiles
+	run --separate-stderr sh -c 'cd / && exec "$@"' sh "$tool" runuser -u "$VS_USER" -- "$VS" -q -- id -u
+	assert_success
+	assert_output 0
+	run --separate-stderr sh -c 'cd / && exec "$@"' sh "$tool" --deny-userns runuser -u "$VS_USER" -- "$VS" -q -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: cannot create a user namespace (Operation not permitted): a security policy (a seccomp filter, a container) forbids it; run volspawn outside it"
+	assert_all_gone
+}
+
+@test "no_new_privs, under which newuidmap cannot work, is named with where it comes from" {
+	VS_USER=$VS_USER run --separate-stderr as_user setpriv --no-new-privs "$VS" -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: no_new_privs is set, so newuidmap's setuid bit does nothing here; run volspawn outside what set it (systemd's NoNewPrivileges=, setpriv --no-new-privs, bwrap, flatpak)"
 	assert_all_gone
 }
 
@@ -251,6 +282,23 @@ boot_fails_with() { # text args...
 	boot_fails_with "cannot ask for $VS_USER's password: no terminal (No such device or address); run volspawn on a terminal, or leave out --bind-user-password=ask" --bind-user="$VS_USER" --bind-user-password=ask
 }
 
+@test "catalogue: the terminal closing at the password prompt is one line, and nothing is left" {
+	needs_root "a boot needs the suite's delegated cgroup"
+	console_env
+	export VS_ERR=$BATS_TEST_TMPDIR/stderr
+	console <<-'EOF'
+	spawn sh -c {echo $$ > "$VS_CGROUP/cgroup.procs" && cd / && exec runuser -u "$VS_USER" -- "$VS" -b --root-password=ask 2> "$VS_ERR"}
+	want "Password for root in the container: " "root's password prompt"
+	send "half a passw"
+	close
+	lassign [wait] pid spawnid os_error status
+	puts "\nVOLSPAWN EXIT: $status"
+	EOF
+	assert_exit 1
+	assert_equal "$(cat "$VS_ERR")" "volspawn: the terminal closed before the password was typed"
+	assert_all_gone
+}
+
 @test "catalogue: booting a tree that has no init" {
 	local tree=$VS_WORK/noinit-$BATS_TEST_NUMBER
 	make_tree "$tree"
@@ -276,6 +324,21 @@ boot_fails_with() { # text args...
 	assert_equal "${#stderr_lines[@]}" 1
 	assert_equal "${stderr_lines[0]}" "volspawn: uid $uid has no passwd entry; /etc/subuid entries are matched by user name"
 	assert_all_gone
+}
+
+@test "catalogue: a volspawn installed without volspawn-usrfs says where it looked" {
+	local d=$VS_WORK/lone-$BATS_TEST_NUMBER
+	install -d -m 0755 "$d"
+	install -m 0755 "$VS" "$d/volspawn"
+	VS=$d/volspawn fails_with "$VS_USER" "--private-users-ownership=map: volspawn-usrfs is not next to volspawn nor at /" --private-users-ownership=map -- true
+	[[ "${stderr_lines[0]}" == *"; reinstall volspawn" ]] || fail "${stderr_lines[0]}"
+	VS=$d/volspawn fails_with "$VS_USER" "--bind-user-sudo needs /usr's true owners, which can't be shown here: volspawn-usrfs is not next to volspawn" --bind-user="$VS_USER" --bind-user-sudo -- true
+	rm -rf "$d"
+}
+
+@test "catalogue: --bind-user-sudo and --autologin on the tree's read-only /etc" {
+	fails_with "$VS_USER" "--bind-user-sudo needs a writable /etc (--volatile=yes or overlay): Read-only file system" --volatile=state --bind-user="$VS_USER" --bind-user-sudo -- true
+	boot_fails_with "--autologin needs a writable /etc (--volatile=yes or overlay): Read-only file system" --volatile=state --autologin=root --console=passive -q
 }
 
 @test "catalogue: a --load-credential source that is neither a path nor a credential name" {

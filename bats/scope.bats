@@ -152,3 +152,24 @@ probe() { # [machine]
 	assert_failure 1
 	assert_output --regexp '^volspawn: no systemd user manager to delegate a cgroup to you \(\$DBUS_SESSION_BUS_ADDRESS and \$XDG_RUNTIME_DIR are unset\); .* delegated cgroup$'
 }
+
+@test "scope: a manager that takes the request but never moves us is one line after 5 s" {
+	start_fake --hang
+	run probe box
+	assert_failure 1
+	assert_output --regexp '^volspawn: the systemd user manager did not move volspawn into (volspawn-box-[0-9]+\.scope) within 5 s; see journalctl --user -u volspawn-box-[0-9]+\.scope$'
+	assert_equal "$(grep -c '^StartTransientUnit' "$T/fake.log")" 1
+}
+
+@test "scope: a libsystemd that cannot be loaded, or has no sd-bus, is one line saying what to install" {
+	install -d -m 0755 "$T/lib"
+	echo 'not a library' > "$T/lib/libsystemd.so.0"
+	run as_user env LD_LIBRARY_PATH="$T/lib" DBUS_SESSION_BUS_ADDRESS="$BUS" "$T/scope-probe" box
+	assert_failure 1
+	assert_output --regexp "^volspawn: cannot load libsystemd to ask systemd for a delegated cgroup \(.*libsystemd\.so\.0: .*\); install libsystemd0, or run volspawn in a delegated cgroup$"
+	# a library of that name without sd-bus, as an ancient libsystemd
+	cc -shared -fPIC -o "$T/lib/libsystemd.so.0" -x c /dev/null
+	run as_user env LD_LIBRARY_PATH="$T/lib" DBUS_SESSION_BUS_ADDRESS="$BUS" "$T/scope-probe" box
+	assert_failure 1
+	assert_output --regexp "^volspawn: libsystemd\.so\.0 is too old to ask systemd for a delegated cgroup \(.*sd_bus_open_user.*\); upgrade libsystemd0, or run volspawn in a delegated cgroup$"
+}

@@ -3,6 +3,7 @@
  * finishes it in namespaces of its own and becomes PID 1. */
 #include "child.h"
 #include "channel.h"
+#include "clone-ns.h"
 #include "console.h"
 #include "env.h"
 #include "etc.h"
@@ -110,7 +111,7 @@ static int populate_etc(const struct config *c, struct layout *l, struct err *e)
 		return 0;
 	int host = open("/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int dst = host < 0 ? -1 : resolve_in(l->root_fd, "/etc");
-	int r = host < 0 || dst < 0 ? err_sys(e, errno, "cannot open /etc") : etc_populate(host, dst, c->etc_mode, e);
+	int r = host < 0 || dst < 0 ? err_sys(e, errno, "cannot open /etc") : etc_populate(host, dst, c->etc_mode, c->hostname, e);
 	/* a firstboot credential wins over the host's setting: firstboot
 	 * applies it only where the file is missing */
 	if (r == 0 && (creds_find(&c->creds, "firstboot.locale") || creds_find(&c->creds, "firstboot.locale-messages"))) {
@@ -291,13 +292,12 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 	uint64_t flags = CLONE_PARENT | CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC |
 			 (c->private_network ? CLONE_NEWNET : 0) |
 			 (c->boot ? CLONE_NEWCGROUP : 0);   /* the front has moved us into our payload cgroup */
-	struct clone_args args = { .flags = flags };   /* CLONE_PARENT: our own exit signal, SIGCHLD */
 
 	if (set_limits(c, &e) < 0)
 		fail(sock, &e);
 	if (pipe2(maps, O_CLOEXEC) < 0)
 		fail(sock, &(struct err){ errno, "cannot create a pipe" });
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	pid_t pid = clone_ns(flags);   /* CLONE_PARENT: our own exit signal, SIGCHLD */
 	if (pid < 0)
 		err_sys(&e, errno, "cannot create the container's namespaces");
 	if (pid == 0) {

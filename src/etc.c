@@ -215,7 +215,7 @@ static int write_nsswitch(int host, int dst, struct err *e)
  * gives group root GID 998. No shadow: firstboot goes on while shadow is
  * missing, rewrites root's line of this passwd and writes shadow with the
  * password from the credential. */
-static int seed_root(int dst, struct err *e)
+static int seed_root(int dst, const char *hostname, struct err *e)
 {
 	/* /usr is the host's, so its bash is the container's */
 	bool bash = faccessat(AT_FDCWD, "/usr/bin/bash", X_OK, AT_EACCESS) == 0;
@@ -224,12 +224,21 @@ static int seed_root(int dst, struct err *e)
 	const char *group = "root:x:0:\n";
 	if (r == 0)
 		r = write_new(dst, "group", group, strlen(group), 0644, e);
-	/* the host's hosts file names the host; localhost must still resolve */
-	const char *hosts = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
-	return r < 0 ? r : write_new(dst, "hosts", hosts, strlen(hosts), 0644, e);
+	if (r < 0)
+		return r;
+	/* the host's hosts file names the host, not the container; the
+	 * container's own name must resolve as Debian's installer makes it
+	 * (127.0.1.1), or sudo says "unable to resolve host" on every run */
+	char hosts[128 + HOST_NAME_MAX];
+	int n = snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n"
+			 "::1\tlocalhost ip6-localhost ip6-loopback\n", hostname);
+	if (n < 0 || (size_t)n >= sizeof hosts)
+		return err_set(e, ENAMETOOLONG, "cannot write /etc/hosts: host name too long");
+	return write_new(dst, "hosts", hosts, (size_t)n, 0644, e);
 }
 
-int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, struct err *e)
+int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char *hostname,
+		 struct err *e)
 {
 	if (mode == ETC_EMPTY)
 		return 0;
@@ -238,5 +247,5 @@ int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, struct err
 	int r = copy_tree(host_etc_fd, dst_etc_fd, mode == ETC_BASE ? base_wanted : host_wanted, "/etc", e);
 	if (r == 0)
 		r = write_nsswitch(host_etc_fd, dst_etc_fd, e);
-	return r < 0 ? r : seed_root(dst_etc_fd, e);
+	return r < 0 ? r : seed_root(dst_etc_fd, hostname, e);
 }

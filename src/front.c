@@ -4,6 +4,7 @@
 #include "cgroup-scope.h"
 #include "cgroup.h"
 #include "channel.h"
+#include "clone-ns.h"
 #include "console.h"
 #include "child.h"
 #include "err.h"
@@ -87,11 +88,9 @@ static int spawn(struct front *f)
 {
 	int sv[2], r;
 	/* the builder: the container's own namespaces are made by its first process */
-	struct clone_args args = { .flags = CLONE_NEWUSER | CLONE_NEWNS, .exit_signal = SIGCHLD };
-
 	if ((r = channel_pair(sv)) < 0)
 		return err_sys(&f->err, -r, "cannot create a socket pair");
-	f->pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
+	f->pid = clone_ns(CLONE_NEWUSER | CLONE_NEWNS);
 	if (f->pid < 0) {
 		int saved = errno;
 		close(sv[0]);
@@ -458,7 +457,7 @@ int front_run(const struct config *c)
 	if (warning && !c->quiet)
 		notice("%s", warning);
 
-	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_present(&f.err) < 0) ||
+	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_usable(&f.err) < 0) ||
 	    (!f.root && ownership_serve_usr(c, &f.ct.serve_usr, usrfs, &f.err) < 0) ||
 	    container_resolve_users(&f.ct, c, f.root, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
 	    container_ask_passwords(&f.ct, c, &f.err) < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,7 +43,7 @@ static int find_program(const char *name, char *out, size_t size)
 	return r;
 }
 
-int idmap_helpers_present(struct err *e)
+int idmap_helpers_usable(struct err *e)
 {
 	char path[4096];
 	static const char *const names[] = { "newuidmap", "newgidmap" };
@@ -50,6 +51,10 @@ int idmap_helpers_present(struct err *e)
 		if (find_program(names[i], path, sizeof path) < 0)
 			return err_set(e, ENOENT, "%s not found: install the 'uidmap' package (Debian, Ubuntu) or 'shadow-utils' (Fedora); it writes the UID map without root",
 				       names[i]);
+	/* inherited across every exec: newuidmap would run unprivileged and
+	 * fail with a bare "Operation not permitted" */
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1)
+		return err_set(e, EPERM, "no_new_privs is set, so newuidmap's setuid bit does nothing here; run volspawn outside what set it (systemd's NoNewPrivileges=, setpriv --no-new-privs, bwrap, flatpak)");
 	return 0;
 }
 

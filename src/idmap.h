@@ -30,8 +30,9 @@ int idmap_from_subid(struct idmap *m, uid_t uid, const char *user, struct err *e
 int idmap_pick(struct idmap *m, const char *machine, struct err *e);
 void idmap_release(struct idmap *m);
 
-/* Check newuidmap and newgidmap exist before any namespace is made. */
-int idmap_helpers_present(struct err *e);
+/* Check, before any namespace is made, that newuidmap and newgidmap exist
+ * and that their setuid bit will take effect (no no_new_privs). */
+int idmap_helpers_usable(struct err *e);
 
 /* Rootless: run newuidmap and newgidmap for pid, concurrently. */
 int idmap_apply_helpers(const struct idmap *m, pid_t pid, struct err *e);

@@ -123,10 +123,12 @@ static int read_line(int fd, const struct termios *t, char *buf, struct err *e)
 		ssize_t n = read(fd, &c, 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* a pty whose other side closed reads EIO until the hangup
+		 * completes, then end of file */
+		if (n == 0 || (n < 0 && errno == EIO))
+			return err_set(e, EIO, "the terminal closed before the password was typed");
 		if (n < 0)
 			return err_sys(e, errno, "cannot read the password from the terminal");
-		if (n == 0)
-			return err_set(e, EIO, "the terminal closed before the password was typed");
 		r = password_edit(t, c, &l);
 	}
 	buf[l.len] = '\0';

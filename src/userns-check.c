@@ -46,11 +46,10 @@ int userns_explain(const char *dir, int code, struct err *e)
 		return err_set(e, code, "unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone = 0); as root run: sysctl -w kernel.unprivileged_userns_clone=1");
 	if (userns_apparmor_restricted(dir))
 		return err_set(e, code, "AppArmor restricts unprivileged user namespaces (sysctl kernel.apparmor_restrict_unprivileged_userns = 1); as root, add an AppArmor profile for volspawn that allows 'userns,' or run: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0");
-	/* no sysctl says no: the limit of an enclosing namespace, or a filter */
+	/* no sysctl says no: the limit of an enclosing namespace, the depth
+	 * of nesting (ENOSPC too, since Linux 4.9), or a filter */
 	if (code == ENOSPC)
-		return err_set(e, code, "cannot create a user namespace (%s): the limit is reached here or in an enclosing sandbox (bwrap --disable-userns, a container); run volspawn outside it, or as root raise user.max_user_namespaces", strerror(code));
-	if (code == EUSERS)
-		return err_set(e, code, "cannot create a user namespace (%s): they are nested 32 deep already", strerror(code));
+		return err_set(e, code, "cannot create a user namespace (%s): the limit is reached here or in an enclosing sandbox (bwrap --disable-userns, a container), or they are nested 32 deep; run volspawn outside it, or as root raise user.max_user_namespaces", strerror(code));
 	if (code == EPERM)
 		return err_set(e, code, "cannot create a user namespace (%s): a security policy (a seccomp filter, a container) forbids it; run volspawn outside it", strerror(code));
 	return err_sys(e, code, "cannot create a user namespace");

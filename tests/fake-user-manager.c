@@ -2,13 +2,14 @@
  * bats/scope.bats: org.freedesktop.systemd1.Manager.StartTransientUnit for
  * scopes with Delegate=yes, on the bus in $DBUS_SESSION_BUS_ADDRESS.
  *
- * Usage: fake-user-manager [--fail-with=DBUS.ERROR.NAME] BASE-CGROUP-DIR
+ * Usage: fake-user-manager [--fail-with=DBUS.ERROR.NAME | --hang] BASE-CGROUP-DIR
  *
  * Run as root. Like systemd, it makes BASE/UNIT, hands it to the caller's
  * uid (the delegation) and moves the PIDs in, after replying with the
  * job's path, then emits JobRemoved. It refuses a request without
  * Delegate=yes, so a test proves volspawn asks for it; --fail-with makes
- * it refuse every request with that error. Each request is logged on
+ * it refuse every request with that error; --hang makes it queue the job
+ * and never run it, as a stuck manager would. Each request is logged on
  * stdout; "ready" is printed once the name is ours. The scopes it made
  * are removed when it exits (SIGTERM, SIGINT, or the bus going away):
  * systemd would collect an empty scope, and a test ends by stopping us. */
@@ -33,6 +34,7 @@
 struct fake {
 	const char *base;
 	const char *fail_with;
+	bool hang;
 	unsigned jobs;
 	char *scopes[MAX_SCOPES];   /* the directories we made, to remove at exit */
 	size_t n_scopes;
@@ -204,6 +206,8 @@ static int method_start_transient_unit(sd_bus_message *m, void *userdata, sd_bus
 	snprintf(job, sizeof job, "/org/freedesktop/systemd1/job/%u", ++f->jobs);
 	if ((r = sd_bus_reply_method_return(m, "o", job)) < 0 || (r = sd_bus_flush(sd_bus_message_get_bus(m))) < 0)
 		return r;
+	if (f->hang)
+		return 0;
 	nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
 	r = move_pids(dir, &q);
 	if (r < 0)
@@ -272,15 +276,19 @@ out:
 int main(int argc, char **argv)
 {
 	struct fake f = { 0 };
-	static const struct option opts[] = { { "fail-with", required_argument, NULL, 'f' }, { 0 } };
+	static const struct option opts[] = { { "fail-with", required_argument, NULL, 'f' },
+					      { "hang", no_argument, NULL, 'h' }, { 0 } };
 	int c, r;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'f')
+		if (c == 'f')
+			f.fail_with = optarg;
+		else if (c == 'h')
+			f.hang = true;
+		else
 			return 2;
-		f.fail_with = optarg;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: fake-user-manager [--fail-with=DBUS.ERROR.NAME] BASE-CGROUP-DIR\n");
+		fprintf(stderr, "usage: fake-user-manager [--fail-with=DBUS.ERROR.NAME | --hang] BASE-CGROUP-DIR\n");
 		return 2;
 	}
 	f.base = argv[optind];

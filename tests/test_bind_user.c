@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,10 @@ struct users {
 	char homeless[32];  /* home path that does not exist */
 	char filehome[32];  /* home path that is a file */
 	char latin[32];     /* a Latin-1 GECOS, which no JSON record can hold */
+	char nohome[32];    /* an empty home field (useradd refuses one: edited in) */
+	char latinhome[32]; /* a Latin-1 home path */
+	char latinshell[32];/* a Latin-1 shell path */
+	char nogroup[32];   /* a primary group deleted from under it */
 };
 
 static int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -64,13 +69,22 @@ static int make_users(struct users *u)
 	snprintf(u->homeless, sizeof u->homeless, "vsbh%d", pid);
 	snprintf(u->filehome, sizeof u->filehome, "vsbf%d", pid);
 	snprintf(u->latin, sizeof u->latin, "vsbn%d", pid);
+	snprintf(u->nohome, sizeof u->nohome, "vsbe%d", pid);
+	snprintf(u->latinhome, sizeof u->latinhome, "vsbd%d", pid);
+	snprintf(u->latinshell, sizeof u->latinshell, "vsbk%d", pid);
+	snprintf(u->nogroup, sizeof u->nogroup, "vsbg%d", pid);
 	if (run("useradd -U -m -d %s/good -s /bin/sh -c 'Q \"Quote\" Back\\slash,Room 1,,' -p '%s' %s",
 		u->dir, HASH, u->good) ||
 	    run("useradd -U -m -d %s/locked -s '' %s", u->dir, u->locked) ||
 	    run("useradd -N -g %s -m -d %s/shared %s", u->good, u->dir, u->shared) ||
 	    run("useradd -U -M -d %s/missing %s", u->dir, u->homeless) ||
 	    run("touch %s/file && useradd -U -M -d %s/file %s", u->dir, u->dir, u->filehome) ||
-	    run("useradd -U -m -d %s/latin -c \"$(printf 'J\\374rgen')\" %s", u->dir, u->latin))
+	    run("useradd -U -m -d %s/latin -c \"$(printf 'J\\374rgen')\" %s", u->dir, u->latin) ||
+	    run("useradd -U -M -d %s/nohome %s && sed -i 's|^%s:\\([^:]*:[^:]*:[^:]*:[^:]*\\):[^:]*:|%s:\\1::|' /etc/passwd",
+		u->dir, u->nohome, u->nohome, u->nohome) ||
+	    run("useradd -U -M -d \"%s/$(printf 'J\\374rgen')\" %s", u->dir, u->latinhome) ||
+	    run("useradd -U -m -d %s/latinshell -s \"$(printf '/bin/J\\374')\" %s 2>/dev/null", u->dir, u->latinshell) ||
+	    run("useradd -U -m -d %s/nogroup %s && groupdel -f %s", u->dir, u->nogroup, u->nogroup))
 		return -1;
 	return 0;
 }
@@ -96,7 +110,8 @@ static int group_teardown(void **state)
 {
 	struct users *u = *state;
 	/* shared first: its primary group is good's */
-	const char *names[] = { u->shared, u->locked, u->homeless, u->filehome, u->latin, u->good };
+	const char *names[] = { u->shared, u->locked, u->homeless, u->filehome, u->latin,
+				u->nohome, u->latinhome, u->latinshell, u->nogroup, u->good };
 	for (size_t i = 0; u->dir[0] && i < sizeof names / sizeof names[0]; i++)
 		if (names[i][0])
 			run("userdel %s 2>/dev/null; groupdel %s 2>/dev/null; true", names[i], names[i]);
@@ -228,6 +243,25 @@ static void test_lookup_refuses_missing_home(void **state)
 	assert_lookup_refused(t->homeless, ENOENT, want);
 	snprintf(want, sizeof want, "%s's home %s/file is not a directory", t->filehome, t->dir);
 	assert_lookup_refused(t->filehome, ENOTDIR, want);
+}
+
+/* Each refusal names the user and, where there is one, the fix. */
+static void test_lookup_refuses_unusable_passwd_fields(void **state)
+{
+	const struct users *t = need_users(state);
+	char want[256];
+	snprintf(want, sizeof want, "%s has no home directory; --bind-user binds it into the container: as root run usermod -d HOME %s",
+		 t->nohome, t->nohome);
+	assert_lookup_refused(t->nohome, ENOENT, want);
+	snprintf(want, sizeof want, "%s's home is not a UTF-8 path, which a user record cannot hold; name another user", t->latinhome);
+	assert_lookup_refused(t->latinhome, EINVAL, want);
+	snprintf(want, sizeof want, "%s's shell is not a UTF-8 path, which a user record cannot hold; name another user", t->latinshell);
+	assert_lookup_refused(t->latinshell, EINVAL, want);
+	struct passwd *pw = getpwnam(t->nogroup);
+	assert_non_null(pw);
+	snprintf(want, sizeof want, "%s's primary group %lu does not exist on this host; --bind-user needs a user with a group of its own name",
+		 t->nogroup, (unsigned long)pw->pw_gid);
+	assert_lookup_refused(t->nogroup, ENOENT, want);
 }
 
 /* ---- bind_user_allocate ----------------------------------------------- */
@@ -503,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_lookup_drops_real_name_not_utf8),
 		cmocka_unit_test(test_lookup_refuses_shared_primary_group),
 		cmocka_unit_test(test_lookup_refuses_missing_home),
+		cmocka_unit_test(test_lookup_refuses_unusable_passwd_fields),
 		cmocka_unit_test(test_allocate_numbers_in_order),
 		cmocka_unit_test(test_allocate_drops_duplicate_names),
 		cmocka_unit_test(test_allocate_refuses_one_uid_two_names),

@@ -305,7 +305,7 @@ static int populate(struct dirs *d, enum etc_mode mode, struct err *e)
 	assert_true(host >= 0 && dst >= 0);
 	e->code = 0;
 	e->msg[0] = '\0';
-	int r = etc_populate(host, dst, mode, e);
+	int r = etc_populate(host, dst, mode, "box", e);
 	close(host);
 	close(dst);
 	return r;
@@ -397,6 +397,7 @@ static void test_base(void **state)
 	assert_content(d->dst, "nsswitch.conf", NSSWITCH_DST);
 	assert_content(d->dst, "passwd", root_passwd());
 	assert_content(d->dst, "group", "root:x:0:\n");
+	assert_content(d->dst, "hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 }
 
 #define HOST_TREE \
@@ -457,6 +458,7 @@ static void test_host(void **state)
 	assert_content(d->dst, "nsswitch.conf", NSSWITCH_DST);
 	assert_content(d->dst, "passwd", root_passwd());
 	assert_content(d->dst, "group", "root:x:0:\n");
+	assert_content(d->dst, "hosts", "127.0.0.1\tlocalhost\n127.0.1.1\tbox\n::1\tlocalhost ip6-localhost ip6-loopback\n");
 	assert_content(d->dst, "ssh/sshd_config", "PermitRootLogin no\n");
 }
 
