@@ -226,6 +226,18 @@ signal_at() { # stage-pattern signal
 	assert_all_gone
 }
 
+@test "killall -KILL volspawn at the login prompt: every process of that name dies, nothing is left" {
+	[ -n "$VS_CGROUP" ] || skip "needs root: a delegated cgroup to boot in"
+	console <<-'EOF'
+	boot -q
+	want {login: $} "login:"
+	exec pkill -KILL -u $env(VS_USER) -x volspawn
+	finish
+	EOF
+	assert_line --regexp 'VOLSPAWN EXIT: (137|9)$'
+	assert_all_gone
+}
+
 @test "SIGTERM at the login prompt: a clean shutdown, exit 0, nothing is left" {
 	signal_at 'login: $' TERM
 	assert_exit 0

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -305,6 +306,8 @@ int cgroup_janitor(struct cgroup *cg, int userns_fd)
 		close_all_but(p[0], userns_fd);
 		move_pid(cg->base, 0);
 		setsid();   /* no terminal's signals: it outlives us on purpose */
+		/* and a name of its own: `killall volspawn` must not take it along */
+		prctl(PR_SET_NAME, "volspawn-clean", 0, 0, 0);
 		while (read(p[0], &c, 1) < 0 && errno == EINTR)
 			;
 		if (access(cg->dir, F_OK) == 0) {
