@@ -65,6 +65,9 @@ unit: $(TESTS:%=build/tests/%)
 unit-asan: $(TESTS:%=build-asan/tests/%)
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
 
+unit-valgrind: $(TESTS:%=build/tests/%)
+	@for t in $^; do echo "== valgrind $$t"; $(VALGRIND) $$t || exit 1; done
+
 # The integration suite runs the installed program as an ordinary user;
 # helpers/run-bats installs it where that user can reach it.
 bats: volspawn volspawn-usrfs $(TOOLS)
@@ -74,7 +77,7 @@ bats-asan: build-asan/volspawn build-asan/volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/build-asan/volspawn
 
 # Everything, plain and under ASan+UBSan.
-check: unit bats unit-asan bats-asan
+check: unit bats unit-asan bats-asan unit-valgrind
 
 install: volspawn volspawn-usrfs
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
@@ -128,5 +131,5 @@ clean-fuzz:
 .PHONY: fuzz fuzz-smoke clean-fuzz
 # ---- end of fuzzing --------------------------------------------------------
 
-.PHONY: all asan unit unit-asan bats bats-asan check install uninstall bench clean
+.PHONY: all asan unit unit-asan unit-valgrind bats bats-asan check install uninstall bench clean
 .SECONDARY:

@@ -140,7 +140,8 @@ assert_all_gone() {
 # and so remove the cgroups the janitor would have, so that one failure
 # does not fail the tests after it.
 kill_leftovers() {
-	pkill -KILL -u "$(id -u "$VS_USER")" -x 'volspawn|volspawn-clean' || true
+	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn || true
+	pkill -KILL -u "$(id -u "$VS_USER")" -x volspawn-clean || true
 	[ -n "$VS_CGROUP" ] || return 0
 	local d
 	for d in "$VS_CGROUP"/*/; do

@@ -160,6 +160,57 @@ as_1000() {
 	assert_host_unchanged
 }
 
+@test "volspawn-usrfs under valgrind, through every kind of request: no invalid access, no leak" {
+	command -v valgrind > /dev/null || fail "valgrind is missing: helpers/install-deps installs it"
+	# volspawn finds the server next to itself: here, valgrind running it
+	local d=$VS_WORK/vg-$BATS_TEST_NUMBER
+	install -d -m 0755 "$d"
+	install -d -m 0777 "$d/logs"
+	install -m 0755 "$VS" "$d/volspawn"
+	install -m 0755 "$(dirname "$VS")/volspawn-usrfs" "$d/volspawn-usrfs.real"
+	cat > "$d/volspawn-usrfs" <<-EOF
+	#!/bin/sh
+	exec valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--log-file=$d/logs/%p $d/volspawn-usrfs.real "\$@"
+	EOF
+	chmod 0755 "$d/volspawn-usrfs"
+	ln -sf data "$SHARE/link"
+	VS=$d/volspawn vs -q --private-users-ownership=map --bind="$X:/x" -- sh -c "
+		ls -lnR /usr/share/doc > /x/listing          # lookups, listings, attributes
+		cat /usr/share/doc/*/copyright | wc -c       # opens, reads, releases
+		readlink $SHARE/link
+		getcap $CAP_CAT                               # extended attributes
+		stat -f -c %b /usr > /dev/null               # statfs
+		cat $SHARE/root-only 2> /dev/null || echo refused
+		ls $SHARE/missing 2> /dev/null || echo missing
+		touch /x/go
+		while [ ! -e /x/changed ]; do sleep 0.1; done
+		cat $SHARE/missing                            # invalidated by inotify
+		" > "$X/out" 2> "$X/err" &
+	local job=$!
+	for _ in $(seq 1200); do [ -e "$X/go" ] || ! kill -0 "$job" 2> /dev/null && break; sleep 0.1; done
+	echo added > "$SHARE/missing"
+	touch "$X/changed"
+	local status=0
+	wait "$job" || status=$?
+	rm -f "$SHARE/missing" "$SHARE/link"
+	[ "$status" -eq 0 ] || fail "status $status: $(cat "$X/err")"
+	run cat "$X/out"
+	assert_line --index 0 "$(cat /usr/share/doc/*/copyright | wc -c)"
+	assert_line --index 1 data
+	assert_line --index 2 --regexp 'cap_net_raw[=+]ep'
+	assert_line --index 3 refused
+	assert_line --index 4 missing
+	assert_line --index 5 added
+	assert_equal "$(wc -l < "$X/listing")" "$(ls -lnR /usr/share/doc | wc -l)"
+	# one server, which ended by itself (the summary is written at exit)
+	run cat "$d"/logs/*
+	assert_equal "$(ls "$d/logs" | wc -l)" 1
+	assert_line --partial "ERROR SUMMARY: 0 errors from 0 contexts"
+	rm -rf "$d"
+	assert_host_unchanged
+}
+
 @test "killing the server of /usr stops the container with one line, and nothing is left" {
 	vs -q --private-users-ownership=map --bind="$X:/x" -- sh -c 'touch /x/running; exec sleep 120' 2> "$X/stderr" &
 	local job=$! front= server=
