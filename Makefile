@@ -73,7 +73,7 @@ unit-valgrind: $(TESTS:%=build/tests/%)
 bats: volspawn volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/volspawn
 
-bats-asan: build-asan/volspawn build-asan/volspawn-usrfs $(TOOLS)
+bats-asan: build-asan/volspawn build-asan/volspawn-usrfs volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/build-asan/volspawn
 
 # Everything, plain and under ASan+UBSan.
