@@ -31,9 +31,10 @@ SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 CC = cc
 
-# make unit-valgrind (part of make check), and volspawn-usrfs in
-# bats/ownership.bats. volspawn itself cannot run under Debian 12's valgrind
-# (3.19): it knows no fsopen, open_tree or move_mount.
+# make unit-valgrind (part of make check; bats/ownership.bats runs
+# volspawn-usrfs under valgrind on its own). volspawn itself cannot run
+# under Debian 12's valgrind (3.19): it knows no fsopen, open_tree or
+# move_mount.
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 
 # make fuzz / fuzz-smoke: libFuzzer harnesses (fuzz/) under ASan+UBSan.
