@@ -9,13 +9,15 @@
 
 pid_t clone_ns(uint64_t flags)
 {
-	struct clone_args args = { .flags = flags, .exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD };
+	/* CLONE_PARENT takes the parent's exit signal and wants none given */
+	unsigned sig = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
+	struct clone_args args = { .flags = flags, .exit_signal = sig };
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof args);
 	if (pid >= 0 || errno != ENOSYS)
 		return pid;
 	/* a seccomp filter cannot look into clone3's struct, so container
 	 * profiles refuse it outright and judge clone's flags instead */
-	unsigned long f = (unsigned long)flags | ((flags & CLONE_PARENT) ? 0 : SIGCHLD);
+	unsigned long f = (unsigned long)flags | sig;
 #if defined(__s390__) || defined(__s390x__) || defined(__CRIS__)
 	return (pid_t)syscall(SYS_clone, 0UL, f, NULL, NULL, 0UL);
 #else

@@ -19,7 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/sched.h>
+#include <sched.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
