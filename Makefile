@@ -1,22 +1,23 @@
 # volspawn — see README.md. Build knobs live in config.mk.
 include config.mk
 
-# volspawn, and volspawn-usrfs (the rootless server of /usr, linked with
-# libfuse3); the node table of the latter is unit-tested with the rest
-USRFS_SRC = $(wildcard src/usrfs*.c)
-SRC = $(filter-out $(USRFS_SRC),$(wildcard src/*.c))
-LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs-nodes.c
+# Two programs: volspawn (src/main.c and every folder of src/ but usrfs/),
+# and volspawn-usrfs (src/usrfs/, the rootless server of /usr, linked with
+# libfuse3); the node table of the latter is unit-tested with the rest.
+USRFS_SRC = $(wildcard src/usrfs/*.c)
+SRC = src/main.c $(filter-out $(USRFS_SRC),$(wildcard src/*/*.c))
+LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 all: volspawn volspawn-usrfs
 
 # Normal objects in build/, sanitized ones in build-asan/.
-build/%.o: src/%.c $(wildcard src/*.h) config.mk
-	@mkdir -p build
+build/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build-asan/%.o: src/%.c $(wildcard src/*.h) config.mk
-	@mkdir -p build-asan
+build-asan/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 volspawn: $(SRC:src/%.c=build/%.o)
@@ -33,11 +34,11 @@ build-asan/volspawn-usrfs: $(USRFS_SRC:src/%.c=build-asan/%.o)
 
 build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
 	@mkdir -p build-asan/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -Isrc -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 # Tools of the bats suite: for scope.bats a fake systemd user manager (a
 # test tool, so it links libsystemd as usual) and a probe of
@@ -51,7 +52,7 @@ build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
 
 build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Isrc -o $@ $^ $(LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
 
 build/tests/seccomp-run: tests/seccomp-run.c config.mk
 	@mkdir -p build/tests
@@ -104,12 +105,12 @@ clean:
 # only read.
 FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 
-build-fuzz/%.o: src/%.c $(wildcard src/*.h) config.mk
-	@mkdir -p build-fuzz
+build-fuzz/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz-%: fuzz/%.c fuzz/fuzz.h $(LIBSRC:src/%.c=build-fuzz/%.o)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Isrc -o $@ $< $(LIBSRC:src/%.c=build-fuzz/%.o) $(LIBS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBSRC:src/%.c=build-fuzz/%.o) $(LIBS)
 
 # run NAME for $(1) seconds on its corpus
 fuzz_run = mkdir -p build-fuzz/corpus/$$f && \

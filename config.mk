@@ -11,7 +11,7 @@ PKG_CONFIG = pkg-config
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-CPPFLAGS = -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -DUSRFS_PROGRAM=\"$(LIBEXECDIR)/volspawn-usrfs\"
+CPPFLAGS = -Isrc -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -DUSRFS_PROGRAM=\"$(LIBEXECDIR)/volspawn-usrfs\"
 CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 LDFLAGS =
 # volspawn links libc and libxcrypt only: every library costs start-up time

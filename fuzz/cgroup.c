@@ -5,7 +5,7 @@
  * mount point of a cgroup2 line, escaped as the kernel does, and must come
  * back as it was. */
 #include "fuzz.h"
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 
 /* The kernel's mangle(): ' ', '\t', '\n' and '\\' as octal escapes. */
 static char *kernel_escape(const char *s)

@@ -2,7 +2,7 @@
  * (creds.c: the ID's own escapes, its checks, duplicates, the value's C
  * escapes), and the warning for a root password that is not a hash. */
 #include "fuzz.h"
-#include "creds.h"
+#include "creds/creds.h"
 
 /* Messages reach a terminal: no control bytes from the input in them. */
 static void check_message(const struct err *e)

@@ -1,7 +1,7 @@
 /* creds_unescape — the C escapes of --set-credential values
  * (creds-unescape.c): malformed escapes, lengths, and a round trip. */
 #include "fuzz.h"
-#include "creds.h"
+#include "creds/creds.h"
 
 /* Every byte of data as \xHH, which creds_unescape must give back as is. */
 static char *escape_all(const char *data, size_t size)

@@ -3,7 +3,7 @@
  * writer (json.c). The check is compared with the Unicode standard's table
  * of well-formed byte sequences; the writer's output is read back. */
 #include "fuzz.h"
-#include "json.h"
+#include "lib/json.h"
 
 #include <stdbool.h>
 

@@ -2,7 +2,7 @@
  * shadow consult systemd (nsswitch.c). Patching twice changes nothing;
  * what is not a passwd/group/shadow line stays as it was. */
 #include "fuzz.h"
-#include "etc.h"
+#include "etc/etc.h"
 
 #include <stdbool.h>
 

@@ -4,9 +4,9 @@
  * start with "--l" (--load-credential and its abbreviations) are left out:
  * that option reads files and sockets. */
 #include "fuzz.h"
-#include "env.h"
-#include "options.h"
-#include "spec.h"
+#include "inside/env.h"
+#include "cli/options.h"
+#include "cli/values.h"
 
 #define MAX_ARGS 64
 

@@ -3,7 +3,7 @@
  * VERASE, VKILL and VEOF keys, the rest is typed. What was erased must be
  * wiped, and the line must be the C string password_free wipes whole. */
 #include "fuzz.h"
-#include "password.h"
+#include "creds/password.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,7 +1,7 @@
 /* spec — --bind/--bind-ro SRC[:DST[:OPTS]], --tmpfs PATH[:OPTS], and the
  * mount option tokenizer that reads the tmpfs options (spec.c). */
 #include "fuzz.h"
-#include "spec.h"
+#include "cli/values.h"
 
 #include <stdbool.h>
 

@@ -4,7 +4,7 @@
  * skipped (lines holding a NUL byte too), ranges past id 2^32-2
  * skipped. */
 #include "fuzz.h"
-#include "subid.h"
+#include "idmap/subid.h"
 
 #include <stdbool.h>
 

@@ -3,8 +3,8 @@
  * (--bind-user, --autologin), --etc, --console, credential IDs, crypt(5)
  * hash recognition, and the sysctl files userns-check.c reads. */
 #include "fuzz.h"
-#include "spec.h"
-#include "userns-check.h"
+#include "cli/values.h"
+#include "front/userns-check.h"
 
 #include <ctype.h>
 

@@ -15,9 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup-scope.h"
-#include "cgroup.h"
-#include "err.h"
+#include "cgroup/cgroup-scope.h"
+#include "cgroup/cgroup.h"
+#include "lib/err.h"
 
 static int fail(const struct err *e)
 {

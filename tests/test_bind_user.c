@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bind-user.h"
+#include "users/bind-user.h"
 
 #define HASH "$6$vsbu$OnlyATestHash./"
 

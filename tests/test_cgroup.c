@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 
 static int mount_of(const char *text, char *out, size_t size)
 {

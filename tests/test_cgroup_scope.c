@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup-scope.h"
+#include "cgroup/cgroup-scope.h"
 
 static void assert_name(const char *machine, int pid, const char *expected)
 {

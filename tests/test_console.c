@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "console.h"
+#include "console/console.h"
 
 #define ESC "\x1d"
 #define SEC 1000000000ULL

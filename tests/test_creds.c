@@ -20,7 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "creds.h"
+#include "creds/creds.h"
 
 #define assert_contains(haystack, needle)                                        \
 	do {                                                                     \

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "env.h"
+#include "inside/env.h"
 
 #define UUID "0f8fad5b-d9cb-469f-a165-70867728950e"
 

@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "etc.h"
+#include "etc/etc.h"
 
 #define NOBODY 65534
 

@@ -8,7 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "idmap-hole.h"
+#include "idmap/idmap-hole.h"
 
 #define S 100000UL   /* the subordinate range of the spec's measurements */
 #define H 1001UL     /* alice, the bound user */

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "lib/json.h"
 
 /* json_write_string's output for s, compared with want. */
 static void assert_escaped(const char *s, const char *want)

@@ -11,8 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "options.h"
-#include "spec.h"
+#include "cli/options.h"
+#include "cli/values.h"
 
 #define assert_contains(haystack, needle)                                        \
 	do {                                                                     \

@@ -16,7 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "password.h"
+#include "creds/password.h"
 
 #define assert_contains(haystack, needle)                                        \
 	do {                                                                     \

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
-#include "spec.h"
+#include "cli/values.h"
 
 #define assert_contains(haystack, needle)                                        \
 	do {                                                                     \

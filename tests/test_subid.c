@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "subid.h"
+#include "idmap/subid.h"
 
 /* A stream holding text, positioned at its start; works for "" too. */
 static FILE *file_with(const char *text)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "userns-check.h"
+#include "front/userns-check.h"
 
 #define assert_contains(haystack, needle)                                        \
 	do {                                                                     \

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "usrfs-nodes.h"
+#include "usrfs/usrfs-nodes.h"
 
 static struct stat inode(dev_t dev, ino_t ino)
 {

@@ -1,8 +1,0 @@
-/* front.h — the unprivileged front process: it makes the namespaces, has
- * the maps written, then supervises the container until it ends. */
-#pragma once
-
-#include "config.h"
-
-/* Run the container; returns volspawn's exit status. */
-int front_run(const struct config *c);

@@ -1,0 +1,125 @@
+/* ownership.c — choosing how /usr shows its owners, and starting the
+ * rootless server of the true owners (volspawn-usrfs). */
+#include "front/ownership.h"
+#include "cli/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef USRFS_PROGRAM
+#define USRFS_PROGRAM "/usr/local/libexec/volspawn-usrfs"
+#endif
+
+int ownership_parse(const char *s, enum ownership *o, struct err *e)
+{
+	if (!strcmp(s, "auto"))
+		*o = OWNERSHIP_AUTO;
+	else if (!strcmp(s, "off"))
+		*o = OWNERSHIP_OFF;
+	else if (!strcmp(s, "map"))
+		*o = OWNERSHIP_MAP;
+	else if (!strcmp(s, "chown"))
+		return err_set(e, EINVAL, "--private-users-ownership=chown: volspawn never changes the owners of the tree's files; use map (the true owners, shown through a mapping) or off");
+	else
+		return err_set(e, EINVAL, "--private-users-ownership=%s: expected off, map or auto", s);
+	return 0;
+}
+
+void ownership_usr_dir(const struct config *c, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/usr", strcmp(c->directory, "/") ? c->directory : "");
+}
+
+/* Next to our own program (a build directory, or an install into one
+ * directory), else where make install puts it. */
+static int find_program(char *program)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		snprintf(program, PATH_MAX, "%s/volspawn-usrfs", dirname(self));
+		if (access(program, X_OK) == 0)
+			return 0;
+	}
+	snprintf(program, PATH_MAX, "%s", USRFS_PROGRAM);
+	return access(program, X_OK) == 0 ? 0 : -ENOENT;
+}
+
+/* Why /usr can't be served here, or NULL. */
+static const char *cannot_serve(const struct config *c, char *program, char *why, size_t size)
+{
+	if (c->volatile_mode == VOLATILE_NO)
+		return "--volatile=no mounts the tree itself, writable, and the view is read-only";
+	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, size, "/dev/fuse: %s (distributions make it 0666; as root: chmod 0666 /dev/fuse)", strerror(errno));
+		return why;
+	}
+	close(fd);
+	if (find_program(program) < 0) {
+		snprintf(why, size, "volspawn-usrfs is not next to volspawn nor at %s; reinstall volspawn", USRFS_PROGRAM);
+		return why;
+	}
+	return NULL;
+}
+
+int ownership_serve_usr(const struct config *c, bool *serve, char *program, struct err *e)
+{
+	char dir[PATH_MAX], buf[PATH_MAX + 128];
+	struct stat st;
+	*serve = false;
+	/* measured (bench/ownership, README): served, /usr costs a command
+	 * ~4 ms more start-up and 7x slower cold metadata walks, and a command
+	 * runs as root already; a boot pays ~10% and gets su, sudo and sshd */
+	if (c->ownership == OWNERSHIP_OFF || (c->ownership == OWNERSHIP_DEFAULT && !c->boot && !c->bind_user_sudo))
+		return 0;
+	ownership_usr_dir(c, dir, sizeof dir);
+	/* a tree made inside a container is owned by the user's range
+	 * already: shown as it is, it is right; a writable tree is shown as
+	 * it is, writable */
+	if (c->ownership != OWNERSHIP_MAP && ((stat(dir, &st) == 0 && st.st_uid != 0) || c->volatile_mode == VOLATILE_NO))
+		return 0;
+	const char *why = cannot_serve(c, program, buf, sizeof buf);
+	if (why && c->ownership == OWNERSHIP_MAP)
+		return err_set(e, ENOTSUP, "--private-users-ownership=map: %s", why);
+	if (why && c->bind_user_sudo)
+		return err_set(e, ENOTSUP, "--bind-user-sudo needs /usr's true owners, which can't be shown here: %s", why);
+	if (why && !c->quiet)
+		notice("/usr shows as owned by nobody, and setuid programs in it do not work: %s", why);
+	*serve = !why;
+	return 0;
+}
+
+int ownership_start_server(const char *program, const char *dir, int fuse_fd, pid_t *pid, struct err *e)
+{
+	pid_t parent = getpid();
+	*pid = fork();
+	if (*pid < 0)
+		return err_sys(e, errno, "cannot start %s", program);
+	if (*pid > 0)
+		return 0;
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(1);
+	int null = open("/dev/null", O_RDWR);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fuse_fd, 3) < 0)
+		_exit(1);
+	syscall(SYS_close_range, 4U, ~0U, 0U);
+	execl(program, "volspawn-usrfs", "3", dir, (char *)NULL);
+	fprintf(stderr, "volspawn: cannot run %s: %s\n", program, strerror(errno));
+	_exit(127);
+}

@@ -1,0 +1,15 @@
+/* reaper.h — in command mode the container's PID 1 is volspawn itself, a
+ * tiny init: a command as PID 1 would ignore SIGTERM and leave zombies. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "cli/config.h"
+
+/* Start the command as PID 2, forward signals to it, reap orphans, and exit
+ * with its status (128+N for a death by signal N). Never returns. */
+__attribute__((noreturn)) void reaper_run(const struct config *c, char **env, bool on_pty);
+
+/* exec the command (or root's login shell) with env; returns only on failure,
+ * having printed why, with the exit status to use. */
+int payload_exec(const struct config *c, char **env);
