@@ -11,14 +11,15 @@ TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 all: volspawn volspawn-usrfs
 
-# Normal objects in build/, sanitized ones in build-asan/.
-build/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+# Normal objects in build/, sanitized ones in build-asan/, each with the
+# headers it included (-MMD -MP: build/x/y.d, read below).
+build/%.o: src/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-build-asan/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+build-asan/%.o: src/%.c config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
 volspawn: $(SRC:src/%.c=build/%.o)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
@@ -34,11 +35,11 @@ build-asan/volspawn-usrfs: $(USRFS_SRC:src/%.c=build-asan/%.o)
 
 build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
 	@mkdir -p build-asan/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 # Tools of the bats suite: for scope.bats a fake systemd user manager (a
 # test tool, so it links libsystemd as usual) and a probe of
@@ -48,11 +49,11 @@ TOOLS = build/tests/fake-user-manager build/tests/scope-probe build/tests/seccom
 
 build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(SYSTEMD_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $< $(SYSTEMD_LIBS)
 
 build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS)
 
 build/tests/seccomp-run: tests/seccomp-run.c config.mk
 	@mkdir -p build/tests
@@ -105,12 +106,12 @@ clean:
 # only read.
 FUZZERS = $(patsubst fuzz/%.c,%,$(wildcard fuzz/*.c))
 
-build-fuzz/%.o: src/%.c $(wildcard src/*/*.h) config.mk
+build-fuzz/%.o: src/%.c config.mk
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build-fuzz/fuzz-%: fuzz/%.c fuzz/fuzz.h $(LIBSRC:src/%.c=build-fuzz/%.o)
-	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBSRC:src/%.c=build-fuzz/%.o) $(LIBS)
+	$(FUZZ_CC) $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer -o $@ $< $(LIBSRC:src/%.c=build-fuzz/%.o) $(LIBS)
 
 # run NAME for $(1) seconds on its corpus
 fuzz_run = mkdir -p build-fuzz/corpus/$$f && \
@@ -131,6 +132,10 @@ clean-fuzz:
 
 .PHONY: fuzz fuzz-smoke clean-fuzz
 # ---- end of fuzzing --------------------------------------------------------
+
+# the headers each object and test included, as the compiler found them
+DEPFLAGS = -MMD -MP
+-include $(shell find build build-asan build-fuzz -name '*.d' 2>/dev/null)
 
 .PHONY: all asan unit unit-asan unit-valgrind bats bats-asan check install uninstall bench clean
 .SECONDARY:
