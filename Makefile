@@ -22,24 +22,24 @@ build-asan/%.o: src/%.c config.mk
 	$(CC) $(CPPFLAGS) $(FUSE_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
 volspawn: $(SRC:src/%.c=build/%.o)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 build-asan/volspawn: $(SRC:src/%.c=build-asan/%.o)
-	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 volspawn-usrfs: $(USRFS_SRC:src/%.c=build/%.o)
-	$(CC) $(LDFLAGS) -o $@ $^ $(FUSE_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(FUSE_LIBS)
 
 build-asan/volspawn-usrfs: $(USRFS_SRC:src/%.c=build-asan/%.o)
-	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $^ $(FUSE_LIBS)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(FUSE_LIBS)
 
 build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS) $(CMOCKA_LIBS)
 
 build-asan/tests/%: tests/%.c $(LIBSRC:src/%.c=build-asan/%.o)
 	@mkdir -p build-asan/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(DEPFLAGS) $(CMOCKA_CFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS) $(CMOCKA_LIBS)
 
 # Tools of the bats suite: for scope.bats a fake systemd user manager (a
 # test tool, so it links libsystemd as usual) and a probe of
@@ -53,7 +53,7 @@ build/tests/fake-user-manager: tests/fake-user-manager.c config.mk
 
 build/tests/scope-probe: tests/scope-probe.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 build/tests/seccomp-run: tests/seccomp-run.c config.mk
 	@mkdir -p build/tests
