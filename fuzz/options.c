@@ -25,8 +25,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static void check_config(const struct config *c)
 {
 	CHECK(c->directory && c->directory[0] == '/');
-	CHECK(c->machine && spec_hostname_valid(c->machine));
-	CHECK(c->hostname && spec_hostname_valid(c->hostname));
+	CHECK(c->machine && value_hostname_valid(c->machine));
+	CHECK(c->hostname && value_hostname_valid(c->hostname));
 	for (size_t i = 0; i < c->n_binds; i++)
 		CHECK(c->binds[i].src[0] == '/' && c->binds[i].dst[0] == '/');
 	for (size_t i = 0; i < c->n_tmpfs; i++)
@@ -34,7 +34,7 @@ static void check_config(const struct config *c)
 	for (size_t i = 0; i < c->n_setenv; i++)
 		CHECK(strchr(c->setenv[i], '=') > c->setenv[i]);
 	for (size_t i = 0; i < c->n_bind_users; i++)
-		CHECK(spec_user_name_valid(c->bind_users[i]));
+		CHECK(value_user_name_valid(c->bind_users[i]));
 	for (size_t i = 0; i < c->creds.n; i++)
 		CHECK(creds_id_valid(c->creds.v[i].id));
 	CHECK(!c->autologin || c->boot);

@@ -31,7 +31,7 @@ static void bind(const char *s, bool read_only)
 {
 	struct bind b, again;
 	struct err e = { 0 };
-	if (spec_bind(s, read_only, &b, &e) < 0) {
+	if (value_bind(s, read_only, &b, &e) < 0) {
 		CHECK(e.code != 0 && e.msg[0]);
 		return;
 	}
@@ -41,17 +41,17 @@ static void bind(const char *s, bool read_only)
 	char *src = escape_field(b.src), *dst = escape_field(b.dst), *spec;
 	if (asprintf(&spec, "%s:%s:%s", src, dst, b.recursive ? "rbind" : "norbind") < 0)
 		abort();
-	CHECK(spec_bind(spec, read_only, &again, &e) == 0);
+	CHECK(value_bind(spec, read_only, &again, &e) == 0);
 	CHECK(strcmp(again.src, b.src) == 0 && strcmp(again.dst, b.dst) == 0);
 	CHECK(again.recursive == b.recursive);
-	spec_bind_free(&again);
-	spec_bind_free(&b);
+	value_bind_free(&again);
+	value_bind_free(&b);
 	free(spec);
 	free(src);
 	free(dst);
 }
 
-/* The options as spec_mount_option splits them, written out again with
+/* The options as value_mount_option splits them, written out again with
  * every value quoted; *n gets how many there were. */
 static char *mount_options(const char *options, int *n)
 {
@@ -65,7 +65,7 @@ static char *mount_options(const char *options, int *n)
 	if (!m)
 		abort();
 	*n = 0;
-	while ((r = spec_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
+	while ((r = value_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
 		CHECK(r == 1 || r == 2);
 		CHECK(key[0] && strlen(key) < sizeof key && strlen(val) < sizeof val);
 		CHECK(!strchr(key, ',') && !strchr(val, '"'));
@@ -88,7 +88,7 @@ static void tmpfs(const char *s)
 	struct tmpfs t;
 	struct err e = { 0 };
 	int n, n2;
-	if (spec_tmpfs(s, &t, &e) < 0) {
+	if (value_tmpfs(s, &t, &e) < 0) {
 		CHECK(e.code != 0 && e.msg[0]);
 		return;
 	}
@@ -100,7 +100,7 @@ static void tmpfs(const char *s)
 		free(twice);
 	}
 	free(once);
-	spec_tmpfs_free(&t);
+	value_tmpfs_free(&t);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

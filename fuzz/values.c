@@ -15,14 +15,14 @@ static void names(const char *s)
 	enum etc_mode m;
 	enum console_mode c;
 
-	CHECK(spec_volatile(s, &v, &e) == 0 || e.code == EINVAL);
-	CHECK(etc_parse_mode(s, &m, &e) == 0 || e.code == EINVAL);
-	CHECK(console_parse_mode(s, &c, &e) == 0 || e.code == EINVAL);
-	if (spec_setenv(s, &e) == 0) {
+	CHECK(value_volatile(s, &v, &e) == 0 || e.code == EINVAL);
+	CHECK(value_etc(s, &m, &e) == 0 || e.code == EINVAL);
+	CHECK(value_console(s, &c, &e) == 0 || e.code == EINVAL);
+	if (value_setenv(s, &e) == 0) {
 		const char *eq = strchr(s, '=');
 		CHECK(eq && eq > s && !isdigit((unsigned char)s[0]));
 	}
-	if (spec_user_name_valid(s))
+	if (value_user_name_valid(s))
 		CHECK(strlen(s) <= 32 && !strchr(s, '/') && !strchr(s, ':') && s[0] != '-');
 	if (creds_id_valid(s))
 		CHECK(strlen(s) <= 255 && !strchr(s, '/') && !strchr(s, ':') && strcmp(s, "..") != 0);
@@ -37,17 +37,17 @@ static void hostname(const char *s)
 	char *clean = strdup(s);
 	if (!clean)
 		abort();
-	if (spec_hostname_valid(s))
+	if (value_hostname_valid(s))
 		CHECK(strlen(s) <= 64 && !strstr(s, ".."));
-	spec_hostname_cleanup(clean);
+	value_hostname_cleanup(clean);
 	/* cleaned up, a name is valid or empty (then options.c asks for --machine) */
-	CHECK(!clean[0] || spec_hostname_valid(clean));
+	CHECK(!clean[0] || value_hostname_valid(clean));
 	CHECK(strlen(clean) <= strlen(s));
-	if (spec_hostname_valid(clean)) {
+	if (value_hostname_valid(clean)) {
 		char *again = strdup(clean);
 		if (!again)
 			abort();
-		spec_hostname_cleanup(again);
+		value_hostname_cleanup(again);
 		CHECK(strcmp(again, clean) == 0 || strcasecmp(again, clean) == 0);
 		free(again);
 	}

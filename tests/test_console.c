@@ -232,27 +232,6 @@ static void no_echo(int fd)
 
 /* ---- modes ------------------------------------------------------------- */
 
-static void test_parse_mode(void **state)
-{
-	(void)state;
-	struct err e = { 0 };
-	enum console_mode m;
-	static const struct { const char *s; enum console_mode m; } ok[] = {
-		{ "interactive", CONSOLE_INTERACTIVE }, { "read-only", CONSOLE_READ_ONLY },
-		{ "passive", CONSOLE_PASSIVE }, { "pipe", CONSOLE_PIPE },
-	};
-	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
-		assert_int_equal(console_parse_mode(ok[i].s, &m, &e), 0);
-		assert_int_equal(m, ok[i].m);
-	}
-	for (const char *const *s = (const char *const[]){ "", "readonly", "Interactive", "pipe ", NULL }; *s; s++) {
-		e = (struct err){ 0 };
-		assert_int_equal(console_parse_mode(*s, &m, &e), -EINVAL);
-		assert_int_equal(e.code, EINVAL);
-		assert_non_null(strstr(e.msg, "expected interactive, read-only, passive or pipe"));
-	}
-}
-
 /* With stdin and stdout swapped for a terminal, then stdin for a pipe. */
 static void test_default_mode(void **state)
 {
@@ -845,7 +824,6 @@ int main(void)
 	/* a reader gone must show as EPIPE, as the front arranges too */
 	signal(SIGPIPE, SIG_IGN);
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_mode),
 		T(test_default_mode),
 		T(test_interactive_both_ways),
 		T(test_raw_mode_one_terminal),

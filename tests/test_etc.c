@@ -311,34 +311,6 @@ static int populate(struct dirs *d, enum etc_mode mode, struct err *e)
 	return r;
 }
 
-/* ---- etc_parse_mode ------------------------------------------------------- */
-
-static void test_parse_modes(void **state)
-{
-	struct err e = { 0 };
-	enum etc_mode m = ETC_HOST;
-	(void)state;
-	assert_int_equal(etc_parse_mode("empty", &m, &e), 0);
-	assert_int_equal(m, ETC_EMPTY);
-	assert_int_equal(etc_parse_mode("base", &m, &e), 0);
-	assert_int_equal(m, ETC_BASE);
-	assert_int_equal(etc_parse_mode("host", &m, &e), 0);
-	assert_int_equal(m, ETC_HOST);
-}
-
-static void test_parse_rejects_others(void **state)
-{
-	struct err e = { 0 };
-	enum etc_mode m = ETC_BASE;
-	(void)state;
-	assert_int_equal(etc_parse_mode("full", &m, &e), -EINVAL);
-	assert_string_equal(e.msg, "--etc=full: expected empty, base or host");
-	assert_int_equal(etc_parse_mode("", &m, &e), -EINVAL);
-	assert_int_equal(etc_parse_mode("Base", &m, &e), -EINVAL);
-	assert_int_equal(etc_parse_mode(NULL, &m, &e), -EINVAL);
-	assert_int_equal(m, ETC_BASE);
-}
-
 /* ---- etc_populate ------------------------------------------------------- */
 
 static void test_empty_copies_nothing(void **state)
@@ -790,8 +762,6 @@ static void test_patch_unclosed_bracket_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_modes),
-		cmocka_unit_test(test_parse_rejects_others),
 
 		cmocka_unit_test_setup_teardown(test_empty_copies_nothing, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_mode, setup_host, teardown),

@@ -107,7 +107,7 @@ static char *host_machine_name(void)
 	static char buf[256];
 	assert_int_equal(gethostname(buf, sizeof buf), 0);
 	buf[sizeof buf - 1] = '\0';
-	spec_hostname_cleanup(buf);
+	value_hostname_cleanup(buf);
 	return buf;
 }
 

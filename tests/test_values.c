@@ -1,4 +1,4 @@
-/* test_spec.c — the option-value parsers of spec.c. */
+/* test_values.c — the option-value parsers of cli/values.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -24,13 +24,13 @@
 			fail_msg("\"%s\" contains \"%s\"", (haystack), (needle)); \
 	} while (0)
 
-/* ---- spec_volatile ---------------------------------------------------- */
+/* ---- value_volatile ---------------------------------------------------- */
 
 static enum volatile_mode volatile_of(const char *s)
 {
 	enum volatile_mode m = (enum volatile_mode)-1;
 	struct err e = { 0 };
-	assert_int_equal(spec_volatile(s, &m, &e), 0);
+	assert_int_equal(value_volatile(s, &m, &e), 0);
 	assert_int_equal(e.code, 0);
 	return m;
 }
@@ -71,31 +71,31 @@ static void test_volatile_bad_value_names_it(void **state)
 	enum volatile_mode m;
 	struct err e = { 0 };
 	(void)state;
-	assert_int_equal(spec_volatile("sometimes", &m, &e), -EINVAL);
+	assert_int_equal(value_volatile("sometimes", &m, &e), -EINVAL);
 	assert_int_equal(e.code, EINVAL);
 	assert_contains(e.msg, "sometimes");
 }
 
-/* ---- spec_bind -------------------------------------------------------- */
+/* ---- value_bind -------------------------------------------------------- */
 
 /* Parse a spec that must be accepted; the caller frees b. */
 static void bind_ok(const char *s, bool ro, struct bind *b)
 {
 	struct err e = { 0 };
-	int r = spec_bind(s, ro, b, &e);
+	int r = value_bind(s, ro, b, &e);
 	if (r != 0)
-		fail_msg("spec_bind(\"%s\") = %d: %s", s, r, e.msg);
+		fail_msg("value_bind(\"%s\") = %d: %s", s, r, e.msg);
 }
 
 /* Parse a spec that must be rejected with EINVAL; e gets the message. */
 static void bind_rejected(const char *s, bool ro, struct err *e)
 {
 	struct bind b = { 0 };
-	int r = spec_bind(s, ro, &b, e);
+	int r = value_bind(s, ro, &b, e);
 	if (r == 0)
-		spec_bind_free(&b);
+		value_bind_free(&b);
 	if (r != -EINVAL)
-		fail_msg("spec_bind(\"%s\") = %d, expected -EINVAL", s, r);
+		fail_msg("value_bind(\"%s\") = %d, expected -EINVAL", s, r);
 	assert_int_equal(e->code, EINVAL);
 	assert_true(e->msg[0] != '\0');
 }
@@ -107,7 +107,7 @@ static void test_bind_source_only_binds_to_same_path(void **state)
 	bind_ok("/srv/data", false, &b);
 	assert_string_equal(b.src, "/srv/data");
 	assert_string_equal(b.dst, "/srv/data");
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_source_and_destination(void **state)
@@ -117,7 +117,7 @@ static void test_bind_source_and_destination(void **state)
 	bind_ok("/srv/data:/mnt/data", false, &b);
 	assert_string_equal(b.src, "/srv/data");
 	assert_string_equal(b.dst, "/mnt/data");
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_empty_destination_means_source(void **state)
@@ -128,7 +128,7 @@ static void test_bind_empty_destination_means_source(void **state)
 	assert_string_equal(b.src, "/srv/data");
 	assert_string_equal(b.dst, "/srv/data");
 	assert_false(b.recursive);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_is_recursive_by_default(void **state)
@@ -137,7 +137,7 @@ static void test_bind_is_recursive_by_default(void **state)
 	(void)state;
 	bind_ok("/srv/data:/mnt", false, &b);
 	assert_true(b.recursive);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_norbind_option(void **state)
@@ -146,7 +146,7 @@ static void test_bind_norbind_option(void **state)
 	(void)state;
 	bind_ok("/srv/data:/mnt:norbind", false, &b);
 	assert_false(b.recursive);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_rbind_option(void **state)
@@ -155,7 +155,7 @@ static void test_bind_rbind_option(void **state)
 	(void)state;
 	bind_ok("/srv/data:/mnt:rbind", false, &b);
 	assert_true(b.recursive);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_escaped_colons_stay_in_paths(void **state)
@@ -166,7 +166,7 @@ static void test_bind_escaped_colons_stay_in_paths(void **state)
 	assert_string_equal(b.src, "/srv/a:b");
 	assert_string_equal(b.dst, "/mnt/c:d");
 	assert_false(b.recursive);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_read_only_flag_is_passed_through(void **state)
@@ -175,10 +175,10 @@ static void test_bind_read_only_flag_is_passed_through(void **state)
 	(void)state;
 	bind_ok("/srv/data", true, &b);
 	assert_true(b.read_only);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 	bind_ok("/srv/data", false, &b);
 	assert_false(b.read_only);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_relative_source_rejected(void **state)
@@ -213,7 +213,7 @@ static void test_bind_dots_inside_names_allowed(void **state)
 	bind_ok("/srv/..data:/mnt/x..", false, &b);
 	assert_string_equal(b.src, "/srv/..data");
 	assert_string_equal(b.dst, "/mnt/x..");
-	spec_bind_free(&b);
+	value_bind_free(&b);
 }
 
 static void test_bind_too_many_fields_rejected(void **state)
@@ -250,7 +250,7 @@ static void test_bind_message_names_bind_ro(void **state)
 	assert_contains(e.msg, "--bind-ro=");
 }
 
-/* The option name should be in every spec_bind message, including this one. */
+/* The option name should be in every value_bind message, including this one. */
 static void test_bind_unknown_option_message_names_bind_ro(void **state)
 {
 	struct err e = { 0 };
@@ -259,17 +259,17 @@ static void test_bind_unknown_option_message_names_bind_ro(void **state)
 	assert_contains(e.msg, "--bind-ro");
 }
 
-/* ---- spec_tmpfs ------------------------------------------------------- */
+/* ---- value_tmpfs ------------------------------------------------------- */
 
 static void test_tmpfs_default_options(void **state)
 {
 	struct tmpfs t;
 	struct err e = { 0 };
 	(void)state;
-	assert_int_equal(spec_tmpfs("/scratch", &t, &e), 0);
+	assert_int_equal(value_tmpfs("/scratch", &t, &e), 0);
 	assert_string_equal(t.path, "/scratch");
 	assert_string_equal(t.options, "mode=0755");
-	spec_tmpfs_free(&t);
+	value_tmpfs_free(&t);
 }
 
 static void test_tmpfs_empty_options_get_default(void **state)
@@ -277,10 +277,10 @@ static void test_tmpfs_empty_options_get_default(void **state)
 	struct tmpfs t;
 	struct err e = { 0 };
 	(void)state;
-	assert_int_equal(spec_tmpfs("/scratch:", &t, &e), 0);
+	assert_int_equal(value_tmpfs("/scratch:", &t, &e), 0);
 	assert_string_equal(t.path, "/scratch");
 	assert_string_equal(t.options, "mode=0755");
-	spec_tmpfs_free(&t);
+	value_tmpfs_free(&t);
 }
 
 static void test_tmpfs_custom_options_kept_verbatim(void **state)
@@ -288,10 +288,10 @@ static void test_tmpfs_custom_options_kept_verbatim(void **state)
 	struct tmpfs t;
 	struct err e = { 0 };
 	(void)state;
-	assert_int_equal(spec_tmpfs("/scratch:mode=1777,size=64m,nr_inodes=1k", &t, &e), 0);
+	assert_int_equal(value_tmpfs("/scratch:mode=1777,size=64m,nr_inodes=1k", &t, &e), 0);
 	assert_string_equal(t.path, "/scratch");
 	assert_string_equal(t.options, "mode=1777,size=64m,nr_inodes=1k");
-	spec_tmpfs_free(&t);
+	value_tmpfs_free(&t);
 }
 
 static void test_tmpfs_relative_path_rejected(void **state)
@@ -299,9 +299,9 @@ static void test_tmpfs_relative_path_rejected(void **state)
 	struct tmpfs t = { 0 };
 	struct err e = { 0 };
 	(void)state;
-	int r = spec_tmpfs("scratch:size=1m", &t, &e);
+	int r = value_tmpfs("scratch:size=1m", &t, &e);
 	if (r == 0)
-		spec_tmpfs_free(&t);
+		value_tmpfs_free(&t);
 	assert_int_equal(r, -EINVAL);
 	assert_int_equal(e.code, EINVAL);
 	assert_contains(e.msg, "--tmpfs");
@@ -313,28 +313,28 @@ static void test_tmpfs_dot_dot_path_rejected(void **state)
 	struct tmpfs t = { 0 };
 	struct err e = { 0 };
 	(void)state;
-	int r = spec_tmpfs("/var/../etc", &t, &e);
+	int r = value_tmpfs("/var/../etc", &t, &e);
 	if (r == 0)
-		spec_tmpfs_free(&t);
+		value_tmpfs_free(&t);
 	assert_int_equal(r, -EINVAL);
 }
 
-/* ---- spec_rlimit ------------------------------------------------------ */
+/* ---- value_rlimit ------------------------------------------------------ */
 
 static void test_rlimit_soft_and_hard(void **state)
 {
 	(void)state;
 	struct limit l;
 	struct err e = { 0 };
-	assert_int_equal(spec_rlimit("NOFILE=64:128", &l, &e), 0);
+	assert_int_equal(value_rlimit("NOFILE=64:128", &l, &e), 0);
 	assert_int_equal(l.resource, RLIMIT_NOFILE);
 	assert_int_equal(l.soft, 64);
 	assert_int_equal(l.hard, 128);
-	assert_int_equal(spec_rlimit("rlimit_nproc=200", &l, &e), 0);
+	assert_int_equal(value_rlimit("rlimit_nproc=200", &l, &e), 0);
 	assert_int_equal(l.resource, RLIMIT_NPROC);
 	assert_int_equal(l.soft, 200);
 	assert_int_equal(l.hard, 200);
-	assert_int_equal(spec_rlimit("CORE=0:infinity", &l, &e), 0);
+	assert_int_equal(value_rlimit("CORE=0:infinity", &l, &e), 0);
 	assert_int_equal(l.soft, 0);
 	assert_true(l.hard == RLIM_INFINITY);
 }
@@ -349,26 +349,26 @@ static void test_rlimit_rejects_bad_input(void **state)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct limit l;
 		struct err e = { 0 };
-		assert_int_equal(spec_rlimit(bad[i], &l, &e), -EINVAL);
+		assert_int_equal(value_rlimit(bad[i], &l, &e), -EINVAL);
 		assert_contains(e.msg, bad[i]);
 	}
 }
 
-/* ---- spec_setenv ------------------------------------------------------ */
+/* ---- value_setenv ------------------------------------------------------ */
 
 static void setenv_ok(const char *s)
 {
 	struct err e = { 0 };
-	if (spec_setenv(s, &e) != 0)
-		fail_msg("spec_setenv(\"%s\") rejected: %s", s, e.msg);
+	if (value_setenv(s, &e) != 0)
+		fail_msg("value_setenv(\"%s\") rejected: %s", s, e.msg);
 }
 
 static void setenv_rejected(const char *s)
 {
 	struct err e = { 0 };
-	int r = spec_setenv(s, &e);
+	int r = value_setenv(s, &e);
 	if (r != -EINVAL)
-		fail_msg("spec_setenv(\"%s\") = %d, expected -EINVAL", s, r);
+		fail_msg("value_setenv(\"%s\") = %d, expected -EINVAL", s, r);
 	assert_int_equal(e.code, EINVAL);
 	assert_contains(e.msg, s);
 }
@@ -409,7 +409,7 @@ static void test_setenv_bad_name_characters_rejected(void **state)
 	setenv_rejected("FOO$=x");
 }
 
-/* ---- spec_hostname_valid / spec_hostname_cleanup ---------------------- */
+/* ---- value_hostname_valid / value_hostname_cleanup ---------------------- */
 
 static void test_hostname_valid_accepts(void **state)
 {
@@ -417,10 +417,10 @@ static void test_hostname_valid_accepts(void **state)
 	(void)state;
 	memset(max, 'a', 64);
 	max[64] = '\0';
-	assert_true(spec_hostname_valid("localhost"));
-	assert_true(spec_hostname_valid("a"));
-	assert_true(spec_hostname_valid("web-01.example.COM"));
-	assert_true(spec_hostname_valid(max));
+	assert_true(value_hostname_valid("localhost"));
+	assert_true(value_hostname_valid("a"));
+	assert_true(value_hostname_valid("web-01.example.COM"));
+	assert_true(value_hostname_valid(max));
 }
 
 static void test_hostname_valid_rejects_bad_length(void **state)
@@ -429,33 +429,33 @@ static void test_hostname_valid_rejects_bad_length(void **state)
 	(void)state;
 	memset(long_name, 'a', 65);
 	long_name[65] = '\0';
-	assert_false(spec_hostname_valid(""));
-	assert_false(spec_hostname_valid(long_name));
+	assert_false(value_hostname_valid(""));
+	assert_false(value_hostname_valid(long_name));
 }
 
 static void test_hostname_valid_rejects_bad_dots(void **state)
 {
 	(void)state;
-	assert_false(spec_hostname_valid(".example"));
-	assert_false(spec_hostname_valid("example."));
-	assert_false(spec_hostname_valid("a..b"));
-	assert_false(spec_hostname_valid("."));
+	assert_false(value_hostname_valid(".example"));
+	assert_false(value_hostname_valid("example."));
+	assert_false(value_hostname_valid("a..b"));
+	assert_false(value_hostname_valid("."));
 }
 
 static void test_hostname_valid_rejects_bad_characters(void **state)
 {
 	(void)state;
-	assert_false(spec_hostname_valid("a b"));
-	assert_false(spec_hostname_valid("a/b"));
-	assert_false(spec_hostname_valid("a!b"));
-	assert_false(spec_hostname_valid("h\xc3\xa9llo"));
+	assert_false(value_hostname_valid("a b"));
+	assert_false(value_hostname_valid("a/b"));
+	assert_false(value_hostname_valid("a!b"));
+	assert_false(value_hostname_valid("h\xc3\xa9llo"));
 }
 
 static void cleanup_is(const char *in, const char *expected)
 {
 	char buf[256];
 	snprintf(buf, sizeof buf, "%s", in);
-	spec_hostname_cleanup(buf);
+	value_hostname_cleanup(buf);
 	assert_string_equal(buf, expected);
 }
 
@@ -501,12 +501,12 @@ static void test_hostname_cleanup_truncation_leaves_valid_name(void **state)
 	(void)state;
 	memset(buf, 'a', 63);
 	strcpy(buf + 63, ".example");
-	spec_hostname_cleanup(buf);
-	if (!spec_hostname_valid(buf))
+	value_hostname_cleanup(buf);
+	if (!value_hostname_valid(buf))
 		fail_msg("cleanup gave an invalid host name \"%s\"", buf);
 }
 
-/* ---- spec_user_name_valid --------------------------------------------- */
+/* ---- value_user_name_valid --------------------------------------------- */
 
 static void test_user_name_valid_accepts(void **state)
 {
@@ -514,12 +514,12 @@ static void test_user_name_valid_accepts(void **state)
 	(void)state;
 	memset(max, 'u', 32);
 	max[32] = '\0';
-	assert_true(spec_user_name_valid("root"));
-	assert_true(spec_user_name_valid("_apt"));
-	assert_true(spec_user_name_valid("systemd-network"));
-	assert_true(spec_user_name_valid("first.last"));
-	assert_true(spec_user_name_valid("host$"));
-	assert_true(spec_user_name_valid(max));
+	assert_true(value_user_name_valid("root"));
+	assert_true(value_user_name_valid("_apt"));
+	assert_true(value_user_name_valid("systemd-network"));
+	assert_true(value_user_name_valid("first.last"));
+	assert_true(value_user_name_valid("host$"));
+	assert_true(value_user_name_valid(max));
 }
 
 static void test_user_name_valid_rejects_bad_length(void **state)
@@ -528,57 +528,57 @@ static void test_user_name_valid_rejects_bad_length(void **state)
 	(void)state;
 	memset(long_name, 'u', 33);
 	long_name[33] = '\0';
-	assert_false(spec_user_name_valid(""));
-	assert_false(spec_user_name_valid(long_name));
+	assert_false(value_user_name_valid(""));
+	assert_false(value_user_name_valid(long_name));
 }
 
 static void test_user_name_valid_rejects_bad_start(void **state)
 {
 	(void)state;
-	assert_false(spec_user_name_valid("-user"));
-	assert_false(spec_user_name_valid("1000"));
+	assert_false(value_user_name_valid("-user"));
+	assert_false(value_user_name_valid("1000"));
 }
 
 static void test_user_name_valid_rejects_bad_characters(void **state)
 {
 	(void)state;
-	assert_false(spec_user_name_valid("us$er"));
-	assert_false(spec_user_name_valid("a b"));
-	assert_false(spec_user_name_valid("a:b"));
-	assert_false(spec_user_name_valid("a/b"));
+	assert_false(value_user_name_valid("us$er"));
+	assert_false(value_user_name_valid("a b"));
+	assert_false(value_user_name_valid("a:b"));
+	assert_false(value_user_name_valid("a/b"));
 }
 
 /* No shadow-utils version accepts these. */
 static void test_user_name_valid_rejects_lone_dollar(void **state)
 {
 	(void)state;
-	assert_false(spec_user_name_valid("$"));
+	assert_false(value_user_name_valid("$"));
 }
 
 static void test_user_name_valid_rejects_dot_names(void **state)
 {
 	(void)state;
-	assert_false(spec_user_name_valid("."));
-	assert_false(spec_user_name_valid(".."));
+	assert_false(value_user_name_valid("."));
+	assert_false(value_user_name_valid(".."));
 }
 
-/* ---- spec_mount_option -------------------------------------------------- */
+/* ---- value_mount_option -------------------------------------------------- */
 
 static void test_mount_option_splits_flags_and_values(void **state)
 {
 	const char *p = "mode=0755,nosuid,size=10%";
 	char k[32], v[32];
 	(void)state;
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 2);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
 	assert_string_equal(k, "mode");
 	assert_string_equal(v, "0755");
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 1);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
 	assert_string_equal(k, "nosuid");
 	assert_string_equal(v, "");
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 2);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
 	assert_string_equal(k, "size");
 	assert_string_equal(v, "10%");
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 0);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 0);
 }
 
 static void test_mount_option_quotes_keep_commas(void **state)
@@ -586,10 +586,10 @@ static void test_mount_option_quotes_keep_commas(void **state)
 	const char *p = "context=\"system_u:object_r:a,b\",ro";
 	char k[32], v[64];
 	(void)state;
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 2);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
 	assert_string_equal(k, "context");
 	assert_string_equal(v, "system_u:object_r:a,b");
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 1);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
 	assert_string_equal(k, "ro");
 }
 
@@ -598,9 +598,9 @@ static void test_mount_option_empty_parts_skipped(void **state)
 	const char *p = ",,a,,";
 	char k[8], v[8];
 	(void)state;
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 1);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
 	assert_string_equal(k, "a");
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), 0);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 0);
 }
 
 static void test_mount_option_rejects_open_quote_and_overflow(void **state)
@@ -608,15 +608,69 @@ static void test_mount_option_rejects_open_quote_and_overflow(void **state)
 	const char *p = "context=\"abc", *q = "averyveryverylongkey=1", *r = "k=toolongvalue", *n = "=1";
 	char k[8], v[8];
 	(void)state;
-	assert_int_equal(spec_mount_option(&p, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(spec_mount_option(&q, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(spec_mount_option(&r, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(spec_mount_option(&n, k, sizeof k, v, sizeof v), -EINVAL);
+	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), -EINVAL);
+	assert_int_equal(value_mount_option(&q, k, sizeof k, v, sizeof v), -EINVAL);
+	assert_int_equal(value_mount_option(&r, k, sizeof k, v, sizeof v), -EINVAL);
+	assert_int_equal(value_mount_option(&n, k, sizeof k, v, sizeof v), -EINVAL);
+}
+
+/* ---- value_etc ------------------------------------------------------- */
+
+static void test_etc_modes(void **state)
+{
+	struct err e = { 0 };
+	enum etc_mode m = ETC_HOST;
+	(void)state;
+	assert_int_equal(value_etc("empty", &m, &e), 0);
+	assert_int_equal(m, ETC_EMPTY);
+	assert_int_equal(value_etc("base", &m, &e), 0);
+	assert_int_equal(m, ETC_BASE);
+	assert_int_equal(value_etc("host", &m, &e), 0);
+	assert_int_equal(m, ETC_HOST);
+}
+
+static void test_etc_rejects_others(void **state)
+{
+	struct err e = { 0 };
+	enum etc_mode m = ETC_BASE;
+	(void)state;
+	assert_int_equal(value_etc("full", &m, &e), -EINVAL);
+	assert_string_equal(e.msg, "--etc=full: expected empty, base or host");
+	assert_int_equal(value_etc("", &m, &e), -EINVAL);
+	assert_int_equal(value_etc("Base", &m, &e), -EINVAL);
+	assert_int_equal(value_etc(NULL, &m, &e), -EINVAL);
+	assert_int_equal(m, ETC_BASE);
+}
+
+/* ---- value_console ---------------------------------------------------- */
+
+static void test_console_modes(void **state)
+{
+	(void)state;
+	struct err e = { 0 };
+	enum console_mode m;
+	static const struct { const char *s; enum console_mode m; } ok[] = {
+		{ "interactive", CONSOLE_INTERACTIVE }, { "read-only", CONSOLE_READ_ONLY },
+		{ "passive", CONSOLE_PASSIVE }, { "pipe", CONSOLE_PIPE },
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		assert_int_equal(value_console(ok[i].s, &m, &e), 0);
+		assert_int_equal(m, ok[i].m);
+	}
+	for (const char *const *s = (const char *const[]){ "", "readonly", "Interactive", "pipe ", NULL }; *s; s++) {
+		e = (struct err){ 0 };
+		assert_int_equal(value_console(*s, &m, &e), -EINVAL);
+		assert_int_equal(e.code, EINVAL);
+		assert_non_null(strstr(e.msg, "expected interactive, read-only, passive or pipe"));
+	}
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_etc_modes),
+		cmocka_unit_test(test_etc_rejects_others),
+		cmocka_unit_test(test_console_modes),
 		cmocka_unit_test(test_volatile_mode_names),
 		cmocka_unit_test(test_volatile_true_booleans_mean_yes),
 		cmocka_unit_test(test_volatile_false_booleans_mean_no),

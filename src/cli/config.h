@@ -4,17 +4,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "console/console.h"
+#include "cli/modes.h"
 #include "creds/creds.h"
-#include "etc/etc.h"
-#include "front/ownership.h"
-
-enum volatile_mode {
-	VOLATILE_NO,
-	VOLATILE_YES,      /* tmpfs root, the tree's /usr read-only */
-	VOLATILE_STATE,    /* the tree read-only, tmpfs /var */
-	VOLATILE_OVERLAY,  /* tmpfs overlay over the whole tree */
-};
 
 struct bind {
 	char *src;        /* absolute host path */

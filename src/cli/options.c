@@ -1,6 +1,7 @@
 /* options.c — parsing the command line into struct config. */
 #include "cli/options.h"
 #include "cli/values.h"
+#include "console/console.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -203,28 +204,28 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		return directory(optarg, c, e);
 	case OPT_VOLATILE:
 		c->volatile_set = true;
-		return spec_volatile(optarg, &c->volatile_mode, e);
+		return value_volatile(optarg, &c->volatile_mode, e);
 	case 'U':
 	case OPT_PRIVATE_USERS:
 		return private_users(opt == 'U' ? NULL : optarg, c, e);
 	case OPT_OWNERSHIP:
-		return ownership_parse(optarg, &c->ownership, e);
+		return value_ownership(optarg, &c->ownership, e);
 	case OPT_BIND:
 	case OPT_BIND_RO:
-		if ((r = spec_bind(optarg, opt == OPT_BIND_RO, &b, e)) < 0)
+		if ((r = value_bind(optarg, opt == OPT_BIND_RO, &b, e)) < 0)
 			return r;
 		if ((r = push((void **)&c->binds, &c->n_binds, sizeof b, &b)) < 0)
-			spec_bind_free(&b);
+			value_bind_free(&b);
 		return r;
 	case OPT_TMPFS:
-		if ((r = spec_tmpfs(optarg, &t, e)) < 0)
+		if ((r = value_tmpfs(optarg, &t, e)) < 0)
 			return r;
 		if ((r = push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
-			spec_tmpfs_free(&t);
+			value_tmpfs_free(&t);
 		return r;
 	case OPT_RLIMIT: {
 		struct limit lim;
-		if ((r = spec_rlimit(optarg, &lim, e)) < 0)
+		if ((r = value_rlimit(optarg, &lim, e)) < 0)
 			return r;
 		return push((void **)&c->rlimits, &c->n_rlimits, sizeof lim, &lim);
 	}
@@ -233,7 +234,7 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 			return r;
 		return set_string(&c->chdir, optarg);
 	case 'E':
-		if ((r = spec_setenv(optarg, e)) < 0)
+		if ((r = value_setenv(optarg, e)) < 0)
 			return r;
 		if (!(s = strdup(optarg)))
 			return -ENOMEM;
@@ -241,11 +242,11 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 			free(s);
 		return r;
 	case 'M':
-		if (!spec_hostname_valid(optarg))
+		if (!value_hostname_valid(optarg))
 			return err_set(e, EINVAL, "--machine=%s: expected a valid host name (letters, digits, '-', '.')", optarg);
 		return set_string(&c->machine, optarg);
 	case OPT_HOSTNAME:
-		if (!spec_hostname_valid(optarg))
+		if (!value_hostname_valid(optarg))
 			return err_set(e, EINVAL, "--hostname=%s: expected a valid host name (letters, digits, '-', '.')", optarg);
 		return set_string(&c->hostname, optarg);
 	case OPT_PRIVATE_NETWORK:
@@ -257,12 +258,12 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		return 0;
 	case OPT_CONSOLE:
 		c->console_set = true;
-		return console_parse_mode(optarg, &c->console, e);
+		return value_console(optarg, &c->console, e);
 	case 'b':
 		c->boot = true;
 		return 0;
 	case OPT_BIND_USER:
-		if (!spec_user_name_valid(optarg))
+		if (!value_user_name_valid(optarg))
 			return err_set(e, EINVAL, "--bind-user=%s: expected a user name", optarg);
 		if (!(s = strdup(optarg)))
 			return -ENOMEM;
@@ -282,12 +283,12 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		return 0;
 	case OPT_ETC:
 		c->etc_set = true;
-		return etc_parse_mode(optarg, &c->etc_mode, e);
+		return value_etc(optarg, &c->etc_mode, e);
 	case OPT_BIND_USER_SUDO:
 		c->bind_user_sudo = true;
 		return 0;
 	case OPT_AUTOLOGIN:
-		if (!spec_user_name_valid(optarg))
+		if (!value_user_name_valid(optarg))
 			return err_set(e, EINVAL, "--autologin=%s: expected a user name", optarg);
 		return set_string(&c->autologin, optarg);
 	case 'q':
@@ -313,8 +314,8 @@ static int default_machine(struct config *c, struct err *e)
 		snprintf(buf, sizeof buf, "%s", basename(copy));
 		free(copy);
 	}
-	spec_hostname_cleanup(buf);
-	if (!spec_hostname_valid(buf))
+	value_hostname_cleanup(buf);
+	if (!value_hostname_valid(buf))
 		return err_set(e, EINVAL, "cannot derive a machine name from %s; give one with --machine=NAME", c->directory);
 	return set_string(&c->machine, buf);
 }
@@ -379,9 +380,9 @@ int options_parse(int argc, char **argv, struct config *c, struct err *e)
 void config_free(struct config *c)
 {
 	for (size_t i = 0; i < c->n_binds; i++)
-		spec_bind_free(&c->binds[i]);
+		value_bind_free(&c->binds[i]);
 	for (size_t i = 0; i < c->n_tmpfs; i++)
-		spec_tmpfs_free(&c->tmpfs[i]);
+		value_tmpfs_free(&c->tmpfs[i]);
 	for (size_t i = 0; i < c->n_setenv; i++)
 		free(c->setenv[i]);
 	for (size_t i = 0; i < c->n_bind_users; i++)

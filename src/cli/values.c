@@ -1,4 +1,4 @@
-/* spec.c — parsers for option values. Pure: no I/O, no global state. */
+/* values.c — parsers for option values. Pure: no I/O, no global state. */
 #include "cli/values.h"
 
 #include <ctype.h>
@@ -8,7 +8,7 @@
 #include <strings.h>
 #include <sys/resource.h>
 
-int spec_volatile(const char *s, enum volatile_mode *out, struct err *e)
+int value_volatile(const char *s, enum volatile_mode *out, struct err *e)
 {
 	static const struct { const char *name; enum volatile_mode mode; } names[] = {
 		{ "yes", VOLATILE_YES }, { "true", VOLATILE_YES }, { "on", VOLATILE_YES }, { "1", VOLATILE_YES },
@@ -81,7 +81,7 @@ static int bind_options(const char *opts, struct bind *b, const char *opt, const
 	return r;
 }
 
-int spec_bind(const char *s, bool read_only, struct bind *out, struct err *e)
+int value_bind(const char *s, bool read_only, struct bind *out, struct err *e)
 {
 	const char *p = s;
 	const char *opt = read_only ? "--bind-ro" : "--bind";
@@ -122,18 +122,18 @@ int spec_bind(const char *s, bool read_only, struct bind *out, struct err *e)
 	return 0;
 fail:
 	free(opts);
-	spec_bind_free(&b);
+	value_bind_free(&b);
 	return r;
 }
 
-void spec_bind_free(struct bind *b)
+void value_bind_free(struct bind *b)
 {
 	free(b->src);
 	free(b->dst);
 	b->src = b->dst = NULL;
 }
 
-int spec_tmpfs(const char *s, struct tmpfs *out, struct err *e)
+int value_tmpfs(const char *s, struct tmpfs *out, struct err *e)
 {
 	const char *p = s;
 	struct tmpfs t = { 0 };
@@ -141,19 +141,19 @@ int spec_tmpfs(const char *s, struct tmpfs *out, struct err *e)
 	t.path = next_field(&p);
 	t.options = strdup(p && *p ? p : "mode=0755");
 	if (!t.path || !t.options) {
-		spec_tmpfs_free(&t);
+		value_tmpfs_free(&t);
 		return err_set(e, ENOMEM, "out of memory");
 	}
 	if (!path_ok(t.path)) {
 		int r = err_set(e, EINVAL, "--tmpfs=%s: '%s' must be an absolute path without . or .. (expected PATH[:OPTIONS])", s, t.path);
-		spec_tmpfs_free(&t);
+		value_tmpfs_free(&t);
 		return r;
 	}
 	*out = t;
 	return 0;
 }
 
-void spec_tmpfs_free(struct tmpfs *t)
+void value_tmpfs_free(struct tmpfs *t)
 {
 	free(t->path);
 	free(t->options);
@@ -174,7 +174,7 @@ static int rlimit_value(const char *s, size_t n, unsigned long long *out)
 	return errno || end != s + n || *out == RLIM_INFINITY ? -EINVAL : 0;
 }
 
-int spec_rlimit(const char *s, struct limit *out, struct err *e)
+int value_rlimit(const char *s, struct limit *out, struct err *e)
 {
 	static const struct { const char *name; int resource; } names[] = {
 		{ "AS", RLIMIT_AS }, { "CORE", RLIMIT_CORE }, { "CPU", RLIMIT_CPU }, { "DATA", RLIMIT_DATA },
@@ -200,7 +200,7 @@ int spec_rlimit(const char *s, struct limit *out, struct err *e)
 	return 0;
 }
 
-int spec_setenv(const char *s, struct err *e)
+int value_setenv(const char *s, struct err *e)
 {
 	const char *eq = strchr(s, '=');
 	bool ok = eq && eq != s && !isdigit((unsigned char)s[0]);
@@ -211,7 +211,7 @@ int spec_setenv(const char *s, struct err *e)
 	return 0;
 }
 
-bool spec_hostname_valid(const char *s)
+bool value_hostname_valid(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 64 || s[0] == '.' || s[n - 1] == '.')
@@ -226,7 +226,7 @@ bool spec_hostname_valid(const char *s)
 	return true;
 }
 
-void spec_hostname_cleanup(char *s)
+void value_hostname_cleanup(char *s)
 {
 	char *o = s;
 	for (char *c = s; *c; c++) {
@@ -241,7 +241,7 @@ void spec_hostname_cleanup(char *s)
 	*o = '\0';
 }
 
-bool spec_user_name_valid(const char *s)
+bool value_user_name_valid(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 32 || s[0] == '-' || s[0] == '$' || isdigit((unsigned char)s[0]) ||
@@ -255,7 +255,7 @@ bool spec_user_name_valid(const char *s)
 	return true;
 }
 
-int spec_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz)
+int value_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz)
 {
 	const char *p = *s;
 	size_t k = 0, v = 0;
@@ -288,4 +288,49 @@ int spec_mount_option(const char **s, char *key, size_t ksz, char *val, size_t v
 	val[v] = '\0';
 	*s = p;
 	return in_value ? 2 : 1;
+}
+
+static const char *const console_names[] = {
+	[CONSOLE_INTERACTIVE] = "interactive",
+	[CONSOLE_READ_ONLY] = "read-only",
+	[CONSOLE_PASSIVE] = "passive",
+	[CONSOLE_PIPE] = "pipe",
+};
+
+int value_console(const char *s, enum console_mode *out, struct err *e)
+{
+	for (size_t i = 0; i < sizeof console_names / sizeof *console_names; i++) {
+		if (strcmp(s, console_names[i]) == 0) {
+			*out = (enum console_mode)i;
+			return 0;
+		}
+	}
+	return err_set(e, EINVAL, "--console=%s: expected interactive, read-only, passive or pipe", s);
+}
+
+int value_etc(const char *s, enum etc_mode *out, struct err *e)
+{
+	static const char *const names[] = { [ETC_EMPTY] = "empty", [ETC_BASE] = "base", [ETC_HOST] = "host" };
+	for (size_t i = 0; s && i < sizeof names / sizeof names[0]; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum etc_mode)i;
+			return 0;
+		}
+	}
+	return err_set(e, EINVAL, "--etc=%s: expected empty, base or host", s ? s : "");
+}
+
+int value_ownership(const char *s, enum ownership *o, struct err *e)
+{
+	if (!strcmp(s, "auto"))
+		*o = OWNERSHIP_AUTO;
+	else if (!strcmp(s, "off"))
+		*o = OWNERSHIP_OFF;
+	else if (!strcmp(s, "map"))
+		*o = OWNERSHIP_MAP;
+	else if (!strcmp(s, "chown"))
+		return err_set(e, EINVAL, "--private-users-ownership=chown: volspawn never changes the owners of the tree's files; use map (the true owners, shown through a mapping) or off");
+	else
+		return err_set(e, EINVAL, "--private-users-ownership=%s: expected off, map or auto", s);
+	return 0;
 }

@@ -1,39 +1,51 @@
-/* spec.h — parsers for option values: pure functions, unit-tested. */
+/* values.h — parsers for option values: pure functions, unit-tested. */
 #pragma once
 
 #include "cli/config.h"
+#include "cli/modes.h"
 #include "lib/err.h"
 
 /* "yes", "no", "state", "overlay" and booleans, as systemd-nspawn. */
-int spec_volatile(const char *s, enum volatile_mode *out, struct err *e);
+int value_volatile(const char *s, enum volatile_mode *out, struct err *e);
+
+/* --console=: "interactive", "read-only", "passive" or "pipe" (-P/--pipe
+ * is the same). */
+int value_console(const char *s, enum console_mode *out, struct err *e);
+
+/* --etc=: "empty", "base" or "host". */
+int value_etc(const char *s, enum etc_mode *out, struct err *e);
+
+/* --private-users-ownership=: "off", "map" or "auto"; nspawn's "chown" is
+ * refused, saying why. */
+int value_ownership(const char *s, enum ownership *o, struct err *e);
 
 /* "SRC[:DST[:OPTS]]", colons in paths escaped as "\:"; OPTS: rbind, norbind. */
-int spec_bind(const char *s, bool read_only, struct bind *out, struct err *e);
-void spec_bind_free(struct bind *b);
+int value_bind(const char *s, bool read_only, struct bind *out, struct err *e);
+void value_bind_free(struct bind *b);
 
 /* "PATH[:OPTS]"; OPTS default to "mode=0755". */
-int spec_tmpfs(const char *s, struct tmpfs *out, struct err *e);
-void spec_tmpfs_free(struct tmpfs *t);
+int value_tmpfs(const char *s, struct tmpfs *out, struct err *e);
+void value_tmpfs_free(struct tmpfs *t);
 
 /* "LIMIT=SOFT[:HARD]" as systemd-nspawn's --rlimit: LIMIT is NOFILE,
  * RLIMIT_NOFILE or any case of them; a value is a number or "infinity". */
-int spec_rlimit(const char *s, struct limit *out, struct err *e);
+int value_rlimit(const char *s, struct limit *out, struct err *e);
 
 /* "NAME=VALUE" with a valid environment variable name. */
-int spec_setenv(const char *s, struct err *e);
+int value_setenv(const char *s, struct err *e);
 
 /* A host name as systemd accepts it: [A-Za-z0-9-] with single dots between, ≤64 bytes. */
-bool spec_hostname_valid(const char *s);
+bool value_hostname_valid(const char *s);
 
 /* Lower-case a candidate machine name and drop what a host name can't hold. */
-void spec_hostname_cleanup(char *s);
+void value_hostname_cleanup(char *s);
 
 /* The next option of a mount option string such as `mode=0755,size=1m` or
  * `context="a,b"`: commas inside double quotes do not split, the quotes are
  * dropped. Advances *s. Returns 0 at the end, 1 for a flag (val = ""), 2
  * for key=value, -EINVAL when a part does not fit its buffer or a quote is
  * left open. */
-int spec_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz);
+int value_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz);
 
 /* A user or group name as shadow-utils accepts it. */
-bool spec_user_name_valid(const char *s);
+bool value_user_name_valid(const char *s);

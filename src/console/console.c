@@ -15,24 +15,6 @@
 #define FLUSH_NS 1000000000ULL       /* console_stop waits at most this for a slow terminal */
 #define BANNER "Press ^] three times within 1s to kill container."
 
-static const char *const mode_names[] = {
-	[CONSOLE_INTERACTIVE] = "interactive",
-	[CONSOLE_READ_ONLY] = "read-only",
-	[CONSOLE_PASSIVE] = "passive",
-	[CONSOLE_PIPE] = "pipe",
-};
-
-int console_parse_mode(const char *s, enum console_mode *out, struct err *e)
-{
-	for (size_t i = 0; i < sizeof mode_names / sizeof *mode_names; i++) {
-		if (strcmp(s, mode_names[i]) == 0) {
-			*out = (enum console_mode)i;
-			return 0;
-		}
-	}
-	return err_set(e, EINVAL, "--console=%s: expected interactive, read-only, passive or pipe", s);
-}
-
 enum console_mode console_default_mode(void)
 {
 	return isatty(0) && isatty(1) ? CONSOLE_INTERACTIVE : CONSOLE_READ_ONLY;

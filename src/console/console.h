@@ -10,14 +10,9 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "cli/modes.h"
 #include "lib/err.h"
 
-enum console_mode {
-	CONSOLE_INTERACTIVE,  /* both ways, the user's terminal raw; ^]^]^] kills */
-	CONSOLE_READ_ONLY,    /* output only; stdin is never read, the terminal left alone */
-	CONSOLE_PASSIVE,      /* nothing while running; queued output copied out at the end */
-	CONSOLE_PIPE,         /* no pty at all: stdio passed through, by the caller */
-};
 
 #define CONSOLE_ESCAPE 1        /* console_dispatch: ^] typed three times within 1 s */
 #define CONSOLE_POLLFDS 3       /* the most pollfds console_pollfds fills */
@@ -61,9 +56,6 @@ struct console {
 	int n_slots;              /* what console_pollfds filled, in order */
 	enum console_role slots[CONSOLE_POLLFDS];
 };
-
-/* --console=S; "pipe" too (-P/--pipe is the same), which the caller handles. */
-int console_parse_mode(const char *s, enum console_mode *out, struct err *e);
 
 /* interactive when stdin and stdout are both terminals, else read-only. */
 enum console_mode console_default_mode(void);

@@ -65,18 +65,6 @@ static const char *const host_exclusions[] = {
 #define N(a) (sizeof (a) / sizeof (a)[0])
 #define NSSWITCH_MAX 65536
 
-int etc_parse_mode(const char *s, enum etc_mode *out, struct err *e)
-{
-	static const char *const names[] = { [ETC_EMPTY] = "empty", [ETC_BASE] = "base", [ETC_HOST] = "host" };
-	for (size_t i = 0; s && i < N(names); i++) {
-		if (!strcmp(s, names[i])) {
-			*out = (enum etc_mode)i;
-			return 0;
-		}
-	}
-	return err_set(e, EINVAL, "--etc=%s: expected empty, base or host", s ? s : "");
-}
-
 /* Listed, below a listed directory, or a directory on the way to a
  * listed "dir/name" entry. */
 static bool base_wanted(const char *rel, mode_t mode)

@@ -2,18 +2,10 @@
  * to log in with, or the host's own without its identity and secrets. */
 #pragma once
 
+#include "cli/modes.h"
 #include "lib/err.h"
 
 #include <stddef.h>
-
-enum etc_mode {
-	ETC_EMPTY,   /* nothing: nspawn's volatile /etc */
-	ETC_BASE,    /* what logging in and running commands needs (table in etc.c) */
-	ETC_HOST,    /* everything readable but identity and secrets (table in etc.c) */
-};
-
-/* "empty", "base" or "host". */
-int etc_parse_mode(const char *s, enum etc_mode *out, struct err *e);
 
 /* Fill the container's /etc (dst_etc_fd, a directory on the tmpfs) from the
  * host's (host_etc_fd; O_PATH is enough) as mode says, then write a patched

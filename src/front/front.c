@@ -1,6 +1,7 @@
 /* front.c — clone into new namespaces, map ids, supervise, and exit as the
  * container's PID 1 did. */
 #include "front/front.h"
+#include "front/ownership.h"
 #include "cgroup/cgroup-scope.h"
 #include "cgroup/cgroup.h"
 #include "lib/channel.h"

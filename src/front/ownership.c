@@ -19,21 +19,6 @@
 #define USRFS_PROGRAM "/usr/local/libexec/volspawn-usrfs"
 #endif
 
-int ownership_parse(const char *s, enum ownership *o, struct err *e)
-{
-	if (!strcmp(s, "auto"))
-		*o = OWNERSHIP_AUTO;
-	else if (!strcmp(s, "off"))
-		*o = OWNERSHIP_OFF;
-	else if (!strcmp(s, "map"))
-		*o = OWNERSHIP_MAP;
-	else if (!strcmp(s, "chown"))
-		return err_set(e, EINVAL, "--private-users-ownership=chown: volspawn never changes the owners of the tree's files; use map (the true owners, shown through a mapping) or off");
-	else
-		return err_set(e, EINVAL, "--private-users-ownership=%s: expected off, map or auto", s);
-	return 0;
-}
-
 void ownership_usr_dir(const struct config *c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/usr", strcmp(c->directory, "/") ? c->directory : "");

@@ -6,16 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cli/modes.h"
 #include "lib/err.h"
-
-enum ownership {
-	OWNERSHIP_DEFAULT, /* auto, but off for a rootless command (see README) */
-	OWNERSHIP_AUTO,   /* the best that works here */
-	OWNERSHIP_OFF,    /* as the kernel shows it: rootless, host root's files as nobody */
-	OWNERSHIP_MAP,    /* the true owners, or fail */
-};
-
-int ownership_parse(const char *s, enum ownership *o, struct err *e);
 
 struct config;
 

@@ -129,7 +129,7 @@ static int configure(int fsfd, const char *options, uint64_t *attr)
 	char key[128], val[1024];
 	int r;
 
-	while ((r = spec_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
+	while ((r = value_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
 		bool done = false;
 		for (size_t i = 0; i < sizeof vfs / sizeof vfs[0] && !done && r == 1; i++)
 			if (strcmp(key, vfs[i].name) == 0)

@@ -17,7 +17,7 @@
 
 static int check_name(const char *name, struct err *e)
 {
-	if (!spec_user_name_valid(name))
+	if (!value_user_name_valid(name))
 		return err_set(e, EINVAL, "--bind-user=%s: not a valid user name", name);
 	return 0;
 }
