@@ -1,6 +1,7 @@
 /* front.c — clone into new namespaces, map ids, supervise, and exit as the
  * container's PID 1 did. */
 #include "front/front.h"
+#include "front/front-state.h"
 #include "front/ownership.h"
 #include "cgroup/cgroup-scope.h"
 #include "cgroup/cgroup.h"
@@ -32,31 +33,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-/* How long the server of /usr may take to end after the container. */
-#define USRFS_END_MS 2000
-
-struct front {
-	const struct config *cfg;
-	bool root;           /* real root: maps written directly, /usr idmapped */
-	struct idmap map;
-	pid_t pid;           /* the builder, then the container's PID 1, as we see them */
-	int sock;            /* our end of the channel; -1 once the child is running */
-	int sigfd;
-	int stop_signals;    /* SIGTERMs and SIGINTs forwarded so far */
-	int aborted_by;      /* the signal that stopped the setup, before the container ran */
-	bool stop_pending;   /* a clean stop asked for before init could take it */
-	bool ready;
-	bool reboot;         /* the booted container asked for a reboot */
-	bool hung_up;        /* our terminal went away */
-	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
-	struct container ct; /* what the container's first process needs to know */
-	struct console con;  /* the relay of the container's console, once it has one */
-	int userns_fd;       /* the container's user namespace, for cleaning up */
-	const char *usrfs;   /* rootless map: the volspawn-usrfs program */
-	pid_t usrfs_pid;     /* and its process serving this run's /usr */
-	struct err err;      /* a setup failure, printed once at the end */
-};
 
 static int prepare_map(struct front *f)
 {
@@ -199,215 +175,6 @@ static int map_and_go(struct front *f)
 	return r < 0 ? err_sys(&f->err, -r, "cannot start the container") : 0;
 }
 
-/* The child mounted /usr and handed us its connection: serve it. */
-static void serve_usr(struct front *f, int fd)
-{
-	char dir[PATH_MAX];
-	ownership_usr_dir(f->cfg, dir, sizeof dir);
-	if (ownership_start_server(f->usrfs, dir, fd, &f->usrfs_pid, &f->err) < 0)
-		kill(f->pid, SIGKILL);
-	close(fd);
-}
-
-/* A server that ends on its own saw the mount go with the container; one
- * that dies leaves /usr unanswered, so the container is stopped. */
-static void check_usr_server(struct front *f)
-{
-	int status;
-	if (f->usrfs_pid <= 0 || waitpid(f->usrfs_pid, &status, WNOHANG) != f->usrfs_pid)
-		return;
-	f->usrfs_pid = 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return;
-	if (WIFSIGNALED(status))
-		err_set(&f->err, EIO, "volspawn-usrfs, the server of /usr, was killed by signal %d; the container is stopped", WTERMSIG(status));
-	else
-		err_set(&f->err, EIO, "volspawn-usrfs, the server of /usr, failed (exit status %d); the container is stopped", WEXITSTATUS(status));
-	kill(f->pid, SIGKILL);
-}
-
-/* With the container gone, so is the mount: the server ends on its own,
- * or is made to after a while. */
-static void stop_usr_server(struct front *f)
-{
-	if (f->usrfs_pid <= 0)
-		return;
-	int pidfd = (int)syscall(SYS_pidfd_open, f->usrfs_pid, 0);
-	struct pollfd p = { pidfd, POLLIN, 0 };
-	if (pidfd < 0 || poll(&p, 1, USRFS_END_MS) <= 0)
-		kill(f->usrfs_pid, SIGKILL);
-	if (pidfd >= 0)
-		close(pidfd);
-	while (waitpid(f->usrfs_pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	f->usrfs_pid = 0;
-}
-
-static void on_message(struct front *f)
-{
-	int fd, pid, status, type = channel_recv(f->sock, &fd, &pid, &f->err);
-	if (type == MSG_USRFS && fd >= 0) {
-		serve_usr(f, fd);
-		return;
-	}
-	if (type == MSG_STARTED) {   /* the builder is done; the container is our child now */
-		while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
-			;
-		f->pid = pid;
-		if (f->aborted_by)   /* the builder was stopped after it started it */
-			kill(f->pid, SIGKILL);
-		return;
-	}
-	if (type == MSG_READY) {
-		struct console_opts o = CONSOLE_OPTS_STDIO;
-		o.quiet = f->cfg->quiet;
-		f->ready = true;
-		if (fd >= 0 && console_start(&f->con, fd, f->cfg->console, &o, &f->err) < 0)
-			kill(f->pid, SIGKILL);
-		return;
-	}
-	if (fd >= 0)
-		close(fd);
-	if (type == MSG_ERROR && f->err.code == EPERM && !f->root && userns_apparmor_restricted("/proc/sys"))
-		userns_explain("/proc/sys", EPERM, &f->err);
-	close(f->sock);   /* an error, or the child went away */
-	f->sock = -1;
-}
-
-/* Whether a booted init takes sig yet: systemd blocks it for its
- * signalfd, a shell traps it. Until then the kernel drops it, as it drops
- * every signal without a handler sent to a PID namespace's init. */
-static bool init_takes(pid_t pid, int sig)
-{
-	char path[64], line[256];
-	unsigned long long blocked = 0, caught = 0, bit = 1ULL << (sig - 1);
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return true;   /* gone: nothing to wait for */
-	while (fgets(line, sizeof line, f)) {
-		sscanf(line, "SigBlk: %llx", &blocked);
-		sscanf(line, "SigCgt: %llx", &caught);
-	}
-	fclose(f);
-	return (blocked | caught) & bit;
-}
-
-/* A clean stop waits until init can take it, however long that is: the
- * poll comes back to it every 50 ms. */
-static void send_stop(struct front *f)
-{
-	f->stop_pending = !init_takes(f->pid, SIGRTMIN + 3);
-	if (!f->stop_pending)
-		kill(f->pid, SIGRTMIN + 3);
-}
-
-/* The first SIGTERM/SIGINT asks the container to stop (a booted init by
- * SIGRTMIN+3, its clean shutdown; also when our terminal hangs up, as
- * SIGHUP would mean "reload" to systemd), the second kills it. In command
- * mode SIGHUP goes on to the command as a shell passes it; a terminal's ^C
- * too, as the container is a session of its own. */
-static void on_signal(struct front *f, const struct signalfd_siginfo *si)
-{
-	int sig = (int)si->ssi_signo;
-	if (sig == SIGWINCH) {
-		console_winch(&f->con);
-		return;
-	}
-	if (!f->ready) {   /* nothing runs yet that could stop cleanly */
-		f->aborted_by = sig;
-		kill(f->pid, SIGKILL);
-		return;
-	}
-	if (sig == SIGTERM || sig == SIGINT || (sig == SIGHUP && f->cfg->boot))
-		f->stop_signals++;
-	if (f->stop_signals > 1)
-		kill(f->pid, SIGKILL);
-	else if (f->cfg->boot)
-		send_stop(f);
-	else
-		kill(f->pid, sig);
-}
-
-/* How a booted init ended, as systemd-nspawn reads it: reboot(2) in a PID
- * namespace kills its init with SIGHUP (reboot) or SIGINT (halt, poweroff). */
-static int boot_status(struct front *f, int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status) == 133 ? 1 : WEXITSTATUS(status);
-	if (WTERMSIG(status) == SIGINT)
-		return 0;
-	if (WTERMSIG(status) == SIGHUP && f->stop_signals == 0) {
-		f->reboot = true;
-		return 0;
-	}
-	return 1;
-}
-
-static int exit_status(struct front *f, int status)
-{
-	if (f->aborted_by)
-		return 128 + f->aborted_by;
-	if (!f->ready) {
-		if (!f->err.code)
-			err_set(&f->err, EIO, "the container's setup ended unexpectedly (status %d)",
-				WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		return 1;
-	}
-	if (f->cfg->boot)
-		return boot_status(f, status);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* The console's bytes; ^]^]^] kills the container. */
-static void relay(struct front *f, struct pollfd *p, int n)
-{
-	int r = console_dispatch(&f->con, p, n, &f->err);
-	if (r == CONSOLE_ESCAPE || r < 0)
-		kill(f->pid, SIGKILL);
-	if (r == CONSOLE_ESCAPE)
-		f->stop_signals++;   /* a kill asked for, not a crash */
-	if (console_hung_up(&f->con) && !f->hung_up) {
-		struct signalfd_siginfo si = { .ssi_signo = SIGHUP };
-		f->hung_up = true;
-		on_signal(f, &si);
-	}
-}
-
-static int supervise(struct front *f)
-{
-	for (;;) {
-		struct pollfd p[2 + CONSOLE_POLLFDS] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
-		int n = console_pollfds(&f->con, p + 2, CONSOLE_POLLFDS), timeout = console_timeout_ms(&f->con);
-		if (f->stop_pending && (timeout < 0 || timeout > 50))
-			timeout = 50;
-		if (poll(p, 2 + n, timeout) < 0 && errno != EINTR)
-			return err_sys(&f->err, errno, "poll");
-		if (f->stop_pending)
-			send_stop(f);
-		if (f->sock >= 0 && p[1].revents)
-			on_message(f);
-		relay(f, p + 2, n);
-		if (!(p[0].revents & POLLIN))
-			continue;
-		struct signalfd_siginfo si;
-		if (read(f->sigfd, &si, sizeof si) != sizeof si)
-			continue;
-		if (si.ssi_signo != SIGCHLD) {
-			on_signal(f, &si);
-			continue;
-		}
-		int status;
-		if (waitpid(f->pid, &status, WNOHANG) == f->pid) {
-			while (f->sock >= 0)   /* a last message may still be queued */
-				on_message(f);
-			console_stop(&f->con);   /* the container's last words, and our terminal back */
-			return exit_status(f, status);
-		}
-		check_usr_server(f);
-	}
-}
-
 static void kill_child(struct front *f)
 {
 	int status;
@@ -432,7 +199,7 @@ static int run_once(struct front *f)
 	} else
 		status = supervise(f);
 	console_stop(&f->con);
-	stop_usr_server(f);
+	ownership_stop_server(&f->usrfs_pid);
 	if (f->sock >= 0)
 		close(f->sock);
 	cgroup_destroy(&f->cg, f->userns_fd);

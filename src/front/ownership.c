@@ -7,19 +7,25 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <libgen.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+/* How long the server may take to end after the container. */
+#define USRFS_END_MS 2000
 
 #ifndef USRFS_PROGRAM
 #define USRFS_PROGRAM "/usr/local/libexec/volspawn-usrfs"
 #endif
 
-void ownership_usr_dir(const struct config *c, char *buf, size_t size)
+/* The served directory: the tree's /usr. */
+static void usr_dir(const struct config *c, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/usr", strcmp(c->directory, "/") ? c->directory : "");
 }
@@ -68,7 +74,7 @@ int ownership_serve_usr(const struct config *c, bool *serve, char *program, stru
 	 * runs as root already; a boot pays ~10% and gets su, sudo and sshd */
 	if (c->ownership == OWNERSHIP_OFF || (c->ownership == OWNERSHIP_DEFAULT && !c->boot && !c->bind_user_sudo))
 		return 0;
-	ownership_usr_dir(c, dir, sizeof dir);
+	usr_dir(c, dir, sizeof dir);
 	/* a tree made inside a container is owned by the user's range
 	 * already: shown as it is, it is right; a writable tree is shown as
 	 * it is, writable */
@@ -85,9 +91,11 @@ int ownership_serve_usr(const struct config *c, bool *serve, char *program, stru
 	return 0;
 }
 
-int ownership_start_server(const char *program, const char *dir, int fuse_fd, pid_t *pid, struct err *e)
+int ownership_start_server(const char *program, const struct config *c, int fuse_fd, pid_t *pid, struct err *e)
 {
+	char dir[PATH_MAX];
 	pid_t parent = getpid();
+	usr_dir(c, dir, sizeof dir);
 	*pid = fork();
 	if (*pid < 0)
 		return err_sys(e, errno, "cannot start %s", program);
@@ -107,4 +115,36 @@ int ownership_start_server(const char *program, const char *dir, int fuse_fd, pi
 	execl(program, "volspawn-usrfs", "3", dir, (char *)NULL);
 	fprintf(stderr, "volspawn: cannot run %s: %s\n", program, strerror(errno));
 	_exit(127);
+}
+
+bool ownership_server_failed(pid_t *pid, struct err *e)
+{
+	int status;
+	if (*pid <= 0 || waitpid(*pid, &status, WNOHANG) != *pid)
+		return false;
+	*pid = 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return false;   /* it saw the mount go with the container */
+	if (WIFSIGNALED(status))
+		err_set(e, EIO, "volspawn-usrfs, the server of /usr, was killed by signal %d; the container is stopped", WTERMSIG(status));
+	else
+		err_set(e, EIO, "volspawn-usrfs, the server of /usr, failed (exit status %d); the container is stopped", WEXITSTATUS(status));
+	return true;
+}
+
+/* With the container gone, so is the mount: the server ends on its own,
+ * or is made to after a while. */
+void ownership_stop_server(pid_t *pid)
+{
+	if (*pid <= 0)
+		return;
+	int pidfd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	struct pollfd p = { pidfd, POLLIN, 0 };
+	if (pidfd < 0 || poll(&p, 1, USRFS_END_MS) <= 0)
+		kill(*pid, SIGKILL);
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	*pid = 0;
 }

@@ -16,9 +16,13 @@ struct config;
  * back to off with a notice. */
 int ownership_serve_usr(const struct config *c, bool *serve, char *program, struct err *e);
 
-/* The served directory: the tree's /usr. */
-void ownership_usr_dir(const struct config *c, char *buf, size_t size);
+/* Start volspawn-usrfs on the FUSE connection fuse_fd, serving the tree's
+ * /usr, as the invoking user, dying with us. */
+int ownership_start_server(const char *program, const struct config *c, int fuse_fd, pid_t *pid, struct err *e);
 
-/* Start volspawn-usrfs on the FUSE connection fuse_fd, as the invoking
- * user, dying with us. */
-int ownership_start_server(const char *program, const char *dir, int fuse_fd, pid_t *pid, struct err *e);
+/* Whether the server *pid has died (reaped: *pid becomes 0), with e
+ * saying so; one that ended on its own saw the mount go, and is no failure. */
+bool ownership_server_failed(pid_t *pid, struct err *e);
+
+/* Wait a little for the server to end after the container, then kill it. */
+void ownership_stop_server(pid_t *pid);
