@@ -6,7 +6,11 @@
 #include <stddef.h>
 #include <termios.h>
 
+#include "creds/creds.h"
 #include "lib/err.h"
+#include "users/bind-user.h"
+
+struct config;
 
 /* The longest password libxcrypt hashes, in bytes. */
 #define PASSWORD_MAX 511
@@ -43,3 +47,10 @@ void password_free(char *p);
  * a newline on stdout. argv[0] is the subcommand's name. Returns the exit
  * status: 0, or 1 after one line on stderr. */
 int hash_password_main(int argc, char **argv);
+
+/* What the command line asks for: root's password (--root-password=ask)
+ * hashed into the credential passwd.hashed-password.root of ours, or root
+ * locked ("!") when a boot has no root password at all; each bound user's
+ * (--bind-user-password=ask) into its record. Asked on /dev/tty. */
+int password_ask_all(const struct config *c, struct credentials *ours, struct bound_user *users, size_t n_users,
+		     struct err *e);

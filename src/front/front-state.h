@@ -26,7 +26,7 @@ struct front {
 	bool reboot;         /* the booted container asked for a reboot */
 	bool hung_up;        /* our terminal went away */
 	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
-	struct container ct; /* what the container's first process needs to know */
+	struct handoff ho; /* what the container's first process needs to know */
 	struct console con;  /* the relay of the container's console, once it has one */
 	int userns_fd;       /* the container's user namespace, for cleaning up */
 	const char *usrfs;   /* rootless map: the volspawn-usrfs program */

@@ -11,6 +11,8 @@
 #include "inside/child.h"
 #include "lib/err.h"
 #include "inside/handoff.h"
+#include "creds/password.h"
+#include "idmap/idmap-hole.h"
 #include "idmap/idmap-userns.h"
 #include "idmap/idmap.h"
 #include "inside/layout.h"
@@ -34,6 +36,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/* Bound users and, rootless in boot mode, the invoking user are mapped
+ * one-to-one into the container: a user's files stay theirs, and
+ * container root may use the cgroup the user was delegated. As root,
+ * bound users' homes are idmapped mounts instead (homes_go). */
+static int add_holes(struct front *f)
+{
+	bool self = f->root || !f->cfg->boot;
+	int r = 0;
+	for (size_t i = 0; !f->root && i < f->ho.n_users && r == 0; i++) {
+		const struct bound_user *u = &f->ho.users[i];
+		r = idmap_add_hole(&f->map, u->uid, u->host_uid, u->host_gid, &f->err);
+		self |= u->host_uid == getuid();
+	}
+	if (r == 0 && !self)
+		r = idmap_add_hole(&f->map, BIND_USER_UID_MIN, getuid(), getgid(), &f->err);
+	return r;
+}
+
 static int prepare_map(struct front *f)
 {
 	int r;
@@ -45,7 +65,7 @@ static int prepare_map(struct front *f)
 			return err_set(&f->err, ENOENT, "uid %u has no passwd entry; /etc/subuid entries are matched by user name", (unsigned)getuid());
 		r = idmap_from_subid(&f->map, getuid(), pw->pw_name, &f->err);
 	}
-	return r < 0 ? r : container_add_holes(&f->ct, f->cfg, &f->map, f->root, &f->err);
+	return r < 0 ? r : add_holes(f);
 }
 
 /* A booted systemd needs a delegated cgroup: the one we run in, or else a
@@ -78,7 +98,7 @@ static int spawn(struct front *f)
 		/* our signals stay blocked: sent to a PID 1 without a handler they
 		 * would be dropped, blocked they wait for the reaper or init */
 		close(sv[0]);
-		child_main(f->cfg, &f->ct, sv[1]);
+		child_main(f->cfg, &f->ho, sv[1]);
 	}
 	close(sv[1]);
 	f->sock = sv[0];
@@ -124,8 +144,8 @@ static int place_in_cgroup(struct front *f)
  * show as the user's container uid, sent ahead of MSG_GO in order. */
 static int homes_go(struct front *f)
 {
-	for (size_t i = 0; f->root && i < f->ct.n_users; i++) {
-		const struct bound_user *u = &f->ct.users[i];
+	for (size_t i = 0; f->root && i < f->ho.n_users; i++) {
+		const struct bound_user *u = &f->ho.users[i];
 		unsigned long base_u = f->map.uid[0].outside, base_g = f->map.gid[0].outside;
 		int userns = idmap_userns_one(u->host_uid, base_u + u->uid, u->host_gid, base_g + u->gid, &f->err);
 		if (userns < 0)
@@ -188,7 +208,7 @@ static int run_once(struct front *f)
 {
 	int status = 1;
 	*f = (struct front){ .cfg = f->cfg, .root = f->root, .map = f->map, .sigfd = f->sigfd,
-			     .cg = { .base = f->cg.base }, .ct = f->ct, .sock = -1, .userns_fd = -1, .usrfs = f->usrfs };
+			     .cg = { .base = f->cg.base }, .ho = f->ho, .sock = -1, .userns_fd = -1, .usrfs = f->usrfs };
 	if (spawn(f) < 0)
 		return 1;
 	/* the child prepares what it can while we choose and write its maps */
@@ -226,9 +246,9 @@ int front_run(const struct config *c)
 		notice("%s", warning);
 
 	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_usable(&f.err) < 0) ||
-	    (!f.root && ownership_serve_usr(c, &f.ct.serve_usr, usrfs, &f.err) < 0) ||
-	    container_resolve_users(&f.ct, c, f.root, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
-	    container_ask_passwords(&f.ct, c, &f.err) < 0)
+	    (!f.root && ownership_serve_usr(c, &f.ho.serve_usr, usrfs, &f.err) < 0) ||
+	    bind_user_resolve(c->bind_users, c->n_bind_users, f.root, &f.ho.users, &f.ho.n_users, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
+	    password_ask_all(c, &f.ho.creds, f.ho.users, f.ho.n_users, &f.err) < 0)
 		goto out;
 	f.usrfs = usrfs;
 	do
@@ -240,7 +260,7 @@ out:
 	if (f.sigfd >= 0)
 		close(f.sigfd);
 	free(f.cg.base);
-	container_free(&f.ct);
+	handoff_free(&f.ho);
 	idmap_release(&f.map);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return f.err.code && status == 0 ? 1 : status;

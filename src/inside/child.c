@@ -51,13 +51,13 @@ static int open_sources(const struct config *c, struct layout *l, struct err *e)
 			return err_set(e, errno, "bind source %s: %s; give a path that exists and that you can reach",
 				       c->binds[i].src, strerror(errno));
 	}
-	l->home_fds = calloc(l->ct->n_users + 1, sizeof *l->home_fds);
+	l->home_fds = calloc(l->ho->n_users + 1, sizeof *l->home_fds);
 	if (!l->home_fds)
 		return err_set(e, ENOMEM, "out of memory");
-	for (size_t i = 0; i < l->ct->n_users; i++) {
-		l->home_fds[i] = open(l->ct->users[i].home, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < l->ho->n_users; i++) {
+		l->home_fds[i] = open(l->ho->users[i].home, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (l->home_fds[i] < 0)
-			return err_sys(e, errno, "home of --bind-user=%s", l->ct->users[i].name);
+			return err_sys(e, errno, "home of --bind-user=%s", l->ho->users[i].name);
 	}
 	return 0;
 }
@@ -214,7 +214,7 @@ __attribute__((noreturn)) static void first_process(const struct config *c, stru
 	if (assemble(c, l, &e) < 0 || (c->boot && init_check(&e) < 0))
 		fail(sock, &e);
 
-	char **env = env_build(c, l->uuid, container_has_creds(&c->creds, l->ct) ? CREDS_DIR : NULL);
+	char **env = env_build(c, l->uuid, handoff_has_creds(&c->creds, l->ho) ? CREDS_DIR : NULL);
 	if (!env)
 		fail(sock, &(struct err){ ENOMEM, "out of memory" });
 	env_wipe_host();
@@ -314,10 +314,10 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 	_exit(0);
 }
 
-void child_main(const struct config *c, const struct container *ct, int sock)
+void child_main(const struct config *c, const struct handoff *ho, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ct = ct, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
+	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -327,7 +327,7 @@ void child_main(const struct config *c, const struct container *ct, int sock)
 	l.uuid = uuid;
 	int early = prepare(c, &l, &e);
 	int type, fd, homes = 0;
-	while ((type = channel_recv(sock, &fd, NULL, NULL)) == MSG_TREE && (size_t)homes < ct->n_users && l.home_fds) {
+	while ((type = channel_recv(sock, &fd, NULL, NULL)) == MSG_TREE && (size_t)homes < ho->n_users && l.home_fds) {
 		close(l.home_fds[homes]);   /* the idmapped mount replaces the plain one */
 		l.home_fds[homes++] = fd;
 		l.homes_idmapped = true;

@@ -5,4 +5,4 @@
 #include "cli/config.h"
 #include "inside/handoff.h"
 
-__attribute__((noreturn)) void child_main(const struct config *c, const struct container *ct, int sock);
+__attribute__((noreturn)) void child_main(const struct config *c, const struct handoff *ho, int sock);

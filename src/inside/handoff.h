@@ -1,17 +1,16 @@
-/* container.h — what the front works out before the clone and the
- * container's first process uses: derived from the configuration, never
- * changed after the clone. */
+/* handoff.h — what the front works out before the clone and hands to the
+ * container's builder: derived from the configuration, never changed
+ * after the clone. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
-#include "users/bind-user.h"
-#include "cli/config.h"
 #include "creds/creds.h"
-#include "lib/err.h"
-#include "idmap/idmap.h"
+#include "users/bind-user.h"
 
-struct container {
+struct handoff {
 	struct bound_user *users;    /* --bind-user, resolved and numbered */
 	size_t n_users;
 	struct credentials creds;    /* made from what we asked for (a root password) */
@@ -19,21 +18,16 @@ struct container {
 };
 
 /* Credentials from the command line, then ours. */
-static inline bool container_has_creds(const struct credentials *cmdline, const struct container *ct)
+static inline bool handoff_has_creds(const struct credentials *cmdline, const struct handoff *ho)
 {
-	return cmdline->n + ct->creds.n > 0;
+	return cmdline->n + ho->creds.n > 0;
 }
 
-/* --bind-user: look the users up and number them. Rootless, newuidmap
- * maps only the caller's own uid besides its ranges: anyone else is refused. */
-int container_resolve_users(struct container *ct, const struct config *c, bool root, struct err *e);
-
-/* --root-password=ask, --bind-user-password=ask, and a locked root when a
- * boot has no root password at all. */
-int container_ask_passwords(struct container *ct, const struct config *c, struct err *e);
-
-/* The holes the bound users (rootless) and, rootless in boot mode, the
- * invoking user need in map. */
-int container_add_holes(const struct container *ct, const struct config *c, struct idmap *map, bool root, struct err *e);
-
-void container_free(struct container *ct);
+static inline void handoff_free(struct handoff *ho)
+{
+	for (size_t i = 0; i < ho->n_users; i++)
+		bound_user_free(&ho->users[i]);
+	free(ho->users);
+	creds_free(&ho->creds);
+	*ho = (struct handoff){ 0 };
+}

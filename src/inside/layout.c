@@ -161,7 +161,7 @@ const char *layout_idmapped_path(enum volatile_mode mode)
 	return mode == VOLATILE_YES ? "usr" : mode == VOLATILE_OVERLAY ? NULL : "";
 }
 
-static bool wanted(const struct row *r, const struct config *c, const struct container *ct)
+static bool wanted(const struct row *r, const struct config *c, const struct handoff *ho)
 {
 	static const unsigned by_mode[] = {
 		[VOLATILE_NO] = V_NO, [VOLATILE_YES] = V_YES,
@@ -173,7 +173,7 @@ static bool wanted(const struct row *r, const struct config *c, const struct con
 		return false;
 	if ((r->when & BOOT) && !c->boot)
 		return false;
-	if ((r->when & (ct->serve_usr ? PLAIN : SERVED)))
+	if ((r->when & (ho->serve_usr ? PLAIN : SERVED)))
 		return false;
 	return !((r->when & HOSTNET) && c->private_network);
 }
@@ -210,7 +210,7 @@ void layout_prepare(struct layout *l)
 	l->prepared = malloc(N_ROWS * sizeof *l->prepared);
 	for (size_t i = 0; l->prepared && i < N_ROWS; i++) {
 		l->prepared[i] = -1;
-		if (wanted(&table[i], l->cfg, l->ct) && !(table[i].when & INNER) && early(&table[i]))
+		if (wanted(&table[i], l->cfg, l->ho) && !(table[i].when & INNER) && early(&table[i]))
 			l->prepared[i] = make_tree(l, &table[i]);
 	}
 }
@@ -458,14 +458,14 @@ static int user_binds(struct layout *l, struct err *e)
  * user's files still work, and records nss-systemd reads. */
 static int bound_users(struct layout *l, struct err *e)
 {
-	const struct container *ct = l->ct;
+	const struct handoff *ho = l->ho;
 	int r, dir;
-	if (!ct->n_users)
+	if (!ho->n_users)
 		return 0;
 	if ((r = mkdir_p_in(l->root_fd, BIND_USER_USERDB_DIR, 0755)) < 0 || (dir = r = resolve_in(l->root_fd, BIND_USER_USERDB_DIR)) < 0)
 		return err_sys(e, -r, "cannot create " BIND_USER_USERDB_DIR);
-	for (size_t i = 0; i < ct->n_users && r >= 0; i++) {
-		const struct bound_user *u = &ct->users[i];
+	for (size_t i = 0; i < ho->n_users && r >= 0; i++) {
+		const struct bound_user *u = &ho->users[i];
 		if ((r = bind_user_write_records(dir, u, e)) < 0)
 			break;
 		r = mkdir_p_in(l->root_fd, u->home, 0755);
@@ -486,7 +486,7 @@ static int credentials(struct layout *l, struct err *e)
 {
 	char path[64];
 	int r, fd;
-	if (!container_has_creds(&l->cfg->creds, l->ct))
+	if (!handoff_has_creds(&l->cfg->creds, l->ho))
 		return 0;
 	fd = fs_new("ramfs", "ramfs", "mode=0700", NOSUID | NODEV | NOEXEC);
 	if (fd < 0)
@@ -494,7 +494,7 @@ static int credentials(struct layout *l, struct err *e)
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
 	r = creds_write(fd, &l->cfg->creds, e);
 	if (r == 0)
-		r = creds_write(fd, &l->ct->creds, e);
+		r = creds_write(fd, &l->ho->creds, e);
 	if (r == 0 && chmod(path, 0500) < 0)
 		r = err_sys(e, errno, "cannot seal " CREDS_DIR);
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -539,8 +539,8 @@ static int sudoers(struct layout *l, struct err *e)
 	int r, fd;
 	if (!l->cfg->bind_user_sudo)
 		return 0;
-	for (size_t i = 0; i < l->ct->n_users && n < sizeof text; i++)
-		n += (size_t)snprintf(text + n, sizeof text - n, "%s\tALL=(ALL:ALL) NOPASSWD: ALL\n", l->ct->users[i].name);
+	for (size_t i = 0; i < l->ho->n_users && n < sizeof text; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "%s\tALL=(ALL:ALL) NOPASSWD: ALL\n", l->ho->users[i].name);
 	if (n >= sizeof text)
 		return err_set(e, E2BIG, "--bind-user-sudo: too many bound users");
 	if ((fd = resolve_in(l->root_fd, "/etc/sudoers")) >= 0)
@@ -558,7 +558,7 @@ static int apply_rows(struct layout *l, bool inner, struct err *e)
 	int r;
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
 		const struct row *row = &table[i];
-		if (!wanted(row, l->cfg, l->ct) || (bool)(row->when & INNER) != inner)
+		if (!wanted(row, l->cfg, l->ho) || (bool)(row->when & INNER) != inner)
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);

@@ -7,7 +7,7 @@
 
 struct layout {
 	const struct config *cfg;
-	const struct container *ct;
+	const struct handoff *ho;
 	int tree_fd;       /* the OS tree, opened as the invoking user */
 	int *bind_fds;     /* each --bind source, opened as the invoking user */
 	int *home_fds;     /* each bound user's home, likewise */

@@ -209,3 +209,23 @@ void bound_user_free(struct bound_user *u)
 	free(u->hashed_password);
 	*u = (struct bound_user){ 0 };
 }
+
+int bind_user_resolve(char *const *names, size_t n, bool root, struct bound_user **users, size_t *n_users, struct err *e)
+{
+	int r = 0;
+	*n_users = 0;
+	if (!n)
+		return 0;
+	if (!(*users = calloc(n, sizeof **users)))
+		return err_set(e, ENOMEM, "out of memory");
+	*n_users = n;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		r = bind_user_lookup(names[i], &(*users)[i], e);
+		if (r == 0 && !root && (*users)[i].host_uid != getuid())
+			r = err_set(e, EPERM, "--bind-user=%s: without root, volspawn can bind only you (newuidmap maps no one else's uid); run it as root to bind others",
+				    names[i]);
+	}
+	if (r == 0 && (r = bind_user_allocate(*users, n, e)) >= 0)
+		*n_users = (size_t)r;
+	return r < 0 ? r : 0;
+}

@@ -2,6 +2,7 @@
  * into the container, described by records nss-systemd reads. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -52,6 +53,12 @@ int bind_user_allocate(struct bound_user *users, size_t n, struct err *e);
  * JSON and a newline. Existing files are not replaced (EEXIST); on failure
  * the files written so far stay, for the throwaway /run to take away. */
 int bind_user_write_records(int userdb_dirfd, const struct bound_user *u, struct err *e);
+
+/* The users names[0..n) (--bind-user), looked up and numbered, in a new
+ * *users of *n_users entries (free each with bound_user_free, then the
+ * array, whether this succeeds or not). Rootless, newuidmap maps only the
+ * caller's own uid besides its ranges: anyone else is refused. */
+int bind_user_resolve(char *const *names, size_t n, bool root, struct bound_user **users, size_t *n_users, struct err *e);
 
 /* Free u's strings; u may then be looked up again. */
 void bound_user_free(struct bound_user *u);
