@@ -29,3 +29,20 @@ enum ownership {
 	OWNERSHIP_OFF,    /* as the kernel shows it: rootless, host root's files as nobody */
 	OWNERSHIP_MAP,    /* the true owners, or fail */
 };
+
+#include <stdbool.h>
+
+/* What a --volatile mode means beyond the rows of the mount table
+ * (inside/mount-table.c): answered here, and decided nowhere else. */
+struct volatile_traits {
+	const char *idmapped;  /* root mode: the subtree of the tree made an idmapped
+				* mount ("usr", or "" for the whole tree), or NULL:
+				* an overlay's lower layer cannot be one */
+	bool tree_read_only;   /* what the container sees of the tree is read-only */
+	bool servable;         /* rootless: volspawn-usrfs may serve /usr (a read-only view) */
+	bool merged_usr;       /* only the tree's /usr is used: bin, lib... must link into it */
+	bool host_root;        /* may run on the host's own / (-D /): it is never written */
+	const char *root;      /* the container's root, below the staging directory */
+};
+
+const struct volatile_traits *volatile_traits(enum volatile_mode m);

@@ -327,7 +327,7 @@ static int finish(struct config *c, struct err *e)
 		return r;
 	if (!c->volatile_set && strcmp(c->directory, "/") == 0)
 		c->volatile_mode = VOLATILE_YES;
-	if (strcmp(c->directory, "/") == 0 && c->volatile_mode != VOLATILE_YES && c->volatile_mode != VOLATILE_STATE)
+	if (strcmp(c->directory, "/") == 0 && !volatile_traits(c->volatile_mode)->host_root)
 		return err_set(e, EINVAL, "--directory=/ needs --volatile=yes or --volatile=state, so the host is never written");
 	if (c->ask_root_password && creds_find(&c->creds, "passwd.hashed-password.root"))
 		return err_set(e, EINVAL, "--root-password=ask and a passwd.hashed-password.root credential both set root's password; give one");

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -131,4 +132,19 @@ int creds_write(int dirfd, const struct credentials *c, struct err *e)
 			return r;
 	}
 	return 0;
+}
+
+int creds_seal(int mount_fd, const struct credentials *given, const struct credentials *ours, struct err *e)
+{
+	char path[64];
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int r = creds_write(mount_fd, given, e);
+	if (r == 0)
+		r = creds_write(mount_fd, ours, e);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", mount_fd);
+	if (r == 0 && chmod(path, 0500) < 0)
+		r = err_sys(e, errno, "cannot seal " CREDS_DIR);
+	if (r == 0 && mount_setattr(mount_fd, "", AT_EMPTY_PATH, &ro, sizeof ro) < 0)
+		r = err_sys(e, errno, "cannot seal " CREDS_DIR);
+	return r;
 }

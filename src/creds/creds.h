@@ -7,6 +7,9 @@
 
 #include "lib/err.h"
 
+/* Where the container finds its credentials (systemd's $CREDENTIALS_DIRECTORY). */
+#define CREDS_DIR "/run/host/credentials"
+
 /* One credential. data may hold NUL bytes, so size is its length; a NUL
  * follows the last byte all the same, so a text credential is a C string. */
 struct credential {
@@ -63,6 +66,11 @@ int creds_read(const char *path, char **data, size_t *size);
  * created with O_EXCL and mode 0600, then made 0400 once full. On failure
  * the files written so far stay; the caller throws the directory away. */
 int creds_write(int dirfd, const struct credentials *c, struct err *e);
+
+/* Fill the detached mount mount_fd (a memory filesystem that never swaps,
+ * as nspawn's ramfs) with the credentials given on the command line and
+ * ours, then seal it: the directory 0500, the mount read-only. */
+int creds_seal(int mount_fd, const struct credentials *given, const struct credentials *ours, struct err *e);
 
 /* Whether s is a crypt(5) hash ("$y$…", "$6$…", "$2b$…" and the other
  * methods crypt(5) lists) or a locked or disabled password ("!…", "*…"). */

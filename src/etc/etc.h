@@ -4,6 +4,9 @@
 
 #include "cli/modes.h"
 #include "lib/err.h"
+#include "users/bind-user.h"
+
+struct config;
 
 #include <stddef.h>
 
@@ -26,3 +29,17 @@ int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char
  * line added for a database it lacks; in == NULL (no host file) gives a
  * minimal file. *out is NUL-terminated, for free(). */
 int etc_nsswitch_patch(const char *in, size_t len, char **out, struct err *e);
+
+/* The container's /etc (where, below root_fd) filled from host_etc as
+ * c->etc_mode says (etc_populate), less what a firstboot credential of c
+ * sets: firstboot applies those only where the file is missing. */
+int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c, struct err *e);
+
+/* --bind-user-sudo: a sudoers drop-in at path (mode) letting users[0..n)
+ * run anything as root without a password, and an /etc/sudoers including
+ * the drop-in directory unless the tree has one. */
+int etc_write_sudoers(int root_fd, const char *path, mode_t mode, const struct bound_user *users, size_t n,
+		      struct err *e);
+
+/* --autologin: a console-getty drop-in at path (mode) logging user in. */
+int etc_write_autologin(int root_fd, const char *path, mode_t mode, const char *user, struct err *e);

@@ -109,14 +109,15 @@ static int spawn(struct front *f)
  * mount, which only real root may make; we make it and hand it over. */
 static int idmapped_tree(struct front *f)
 {
-	const char *sub = layout_idmapped_path(f->cfg->volatile_mode);
+	const struct volatile_traits *t = volatile_traits(f->cfg->volatile_mode);
+	const char *sub = t->idmapped;
 	char path[4200], ns[64];
 	if (!f->root || !sub || f->cfg->ownership == OWNERSHIP_OFF)
 		return -1;
 	snprintf(ns, sizeof ns, "/proc/%d/ns/user", (int)f->pid);
 	snprintf(path, sizeof path, "%s/%s", f->cfg->directory, sub);
 	int userns = open(ns, O_RDONLY | O_CLOEXEC);
-	int fd = userns < 0 ? -errno : tree_clone(AT_FDCWD, path, true, f->cfg->volatile_mode == VOLATILE_NO ? 0 : MOUNT_ATTR_RDONLY, userns);
+	int fd = userns < 0 ? -errno : tree_clone(AT_FDCWD, path, true, t->tree_read_only ? MOUNT_ATTR_RDONLY : 0, userns);
 	if (userns >= 0)
 		close(userns);
 	if (fd < 0 && !f->cfg->quiet)

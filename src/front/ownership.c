@@ -49,7 +49,7 @@ static int find_program(char *program)
 /* Why /usr can't be served here, or NULL. */
 static const char *cannot_serve(const struct config *c, char *program, char *why, size_t size)
 {
-	if (c->volatile_mode == VOLATILE_NO)
+	if (!volatile_traits(c->volatile_mode)->servable)
 		return "--volatile=no mounts the tree itself, writable, and the view is read-only";
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
@@ -78,7 +78,7 @@ int ownership_serve_usr(const struct config *c, bool *serve, char *program, stru
 	/* a tree made inside a container is owned by the user's range
 	 * already: shown as it is, it is right; a writable tree is shown as
 	 * it is, writable */
-	if (c->ownership != OWNERSHIP_MAP && ((stat(dir, &st) == 0 && st.st_uid != 0) || c->volatile_mode == VOLATILE_NO))
+	if (c->ownership != OWNERSHIP_MAP && ((stat(dir, &st) == 0 && st.st_uid != 0) || !volatile_traits(c->volatile_mode)->servable))
 		return 0;
 	const char *why = cannot_serve(c, program, buf, sizeof buf);
 	if (why && c->ownership == OWNERSHIP_MAP)

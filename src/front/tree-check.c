@@ -34,7 +34,7 @@ int ostree_check(const struct config *c, struct err *e)
 		return err_set(e, errno, "--directory=%s: %s; give a directory you can reach", c->directory, strerror(errno));
 	if (faccessat(dirfd, "usr/lib/os-release", F_OK, 0) < 0 && faccessat(dirfd, "etc/os-release", F_OK, 0) < 0)
 		r = err_set(e, ENOENT, "%s is not an OS tree: it has neither /usr/lib/os-release nor /etc/os-release", c->directory);
-	else if (c->volatile_mode == VOLATILE_YES)
+	else if (volatile_traits(c->volatile_mode)->merged_usr)
 		r = check_merged(dirfd, c->directory, e);
 	close(dirfd);
 	return r;

@@ -103,43 +103,6 @@ static int prepare(const struct config *c, struct layout *l, struct err *e)
 	return 0;
 }
 
-/* A volatile /etc gets what --etc asks for from the host's. */
-static int populate_etc(const struct config *c, struct layout *l, struct err *e)
-{
-	if (c->volatile_mode != VOLATILE_YES || c->etc_mode == ETC_EMPTY)
-		return 0;
-	int host = open("/etc", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int dst = host < 0 ? -1 : resolve_in(l->root_fd, "/etc");
-	int r = host < 0 || dst < 0 ? err_sys(e, errno, "cannot open /etc") : etc_populate(host, dst, c->etc_mode, c->hostname, e);
-	/* a firstboot credential wins over the host's setting: firstboot
-	 * applies it only where the file is missing */
-	if (r == 0 && (creds_find(&c->creds, "firstboot.locale") || creds_find(&c->creds, "firstboot.locale-messages"))) {
-		unlinkat(dst, "locale.conf", 0);
-		unlinkat(dst, "default/locale", 0);
-	}
-	if (r == 0 && creds_find(&c->creds, "firstboot.timezone")) {
-		unlinkat(dst, "localtime", 0);
-		unlinkat(dst, "timezone", 0);
-	}
-	if (host >= 0)
-		close(host);
-	if (dst >= 0)
-		close(dst);
-	return r;
-}
-
-/* The server of /usr starts as soon as it has the connection; /usr is not
- * touched before init runs. */
-static int hand_over_usr(struct layout *l, int sock, struct err *e)
-{
-	if (l->usrfs_fd < 0)
-		return 0;
-	int r = channel_send(sock, MSG_USRFS, l->usrfs_fd, NULL);
-	close(l->usrfs_fd);
-	l->usrfs_fd = -1;
-	return r < 0 ? err_sys(e, -r, "cannot hand /usr to its server") : 0;
-}
-
 /* The first process's part: what belongs to its own namespaces, then the pivot. */
 static int assemble(const struct config *c, struct layout *l, struct err *e)
 {
@@ -317,7 +280,7 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 void child_main(const struct config *c, const struct handoff *ho, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .idmapped_fd = -1, .usrfs_fd = -1, .root_fd = -1 };
+	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1, .sock = sock };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -339,7 +302,7 @@ void child_main(const struct config *c, const struct handoff *ho, int sock)
 		fail(sock, &e);
 	die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
-	if (layout_build(&l, &e) < 0 || hand_over_usr(&l, sock, &e) < 0 || populate_etc(c, &l, &e) < 0)
+	if (layout_build(&l, &e) < 0)
 		fail(sock, &e);
 	start_first_process(c, &l, sock);
 }

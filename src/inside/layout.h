@@ -13,18 +13,11 @@ struct layout {
 	int *home_fds;     /* each bound user's home, likewise */
 	bool homes_idmapped; /* root mode: home_fds are detached idmapped trees instead */
 	int idmapped_fd;   /* root mode: idmapped clone of the tree (or its /usr), else -1 */
-	int usrfs_fd;      /* rootless: the FUSE connection of /usr, for volspawn-usrfs; else -1 */
+	int sock;          /* the channel to the front, which serves /usr once it is mounted */
 	int root_fd;       /* the container's root, once mounted */
 	int *prepared;     /* per table row: a detached tree made early, or -1 */
 	const char *uuid;  /* the container's UUID */
 };
-
-/* Where the container finds its credentials (systemd's $CREDENTIALS_DIRECTORY). */
-#define CREDS_DIR "/run/host/credentials"
-
-/* Which tree the front should idmap in root mode: "usr", "" (the whole
- * tree) or NULL (none). */
-const char *layout_idmapped_path(enum volatile_mode mode);
 
 /* Make, as the invoking user and before the id maps exist, the detached
  * trees that need no container identity (binds of host and tree paths),

@@ -194,3 +194,12 @@ int tree_attach(int treefd, int rootfd, const char *path)
 	close(target);
 	return r;
 }
+
+int tree_place(int treefd, int rootfd, const char *path)
+{
+	if (treefd < 0)
+		return treefd;
+	int r = tree_attach(treefd, rootfd, path);
+	close(treefd);
+	return r;
+}

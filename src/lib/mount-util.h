@@ -31,3 +31,7 @@ int tree_clone(int dirfd, const char *path, bool recursive, uint64_t attr, int u
 
 /* Attach a detached tree at path below rootfd. */
 int tree_attach(int treefd, int rootfd, const char *path);
+
+/* tree_attach, then close treefd; a negative treefd (a failed fs_new or
+ * tree_clone) is passed on as the error it is. */
+int tree_place(int treefd, int rootfd, const char *path);

@@ -4,6 +4,7 @@
 #include "users/bind-user.h"
 #include "lib/io-util.h"
 #include "lib/json.h"
+#include "lib/mount-util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -121,4 +122,16 @@ int bind_user_write_records(int userdb_dirfd, const struct bound_user *u, struct
 	if (r == 0)
 		r = link_record(userdb_dirfd, group, u->gid, "group", e);
 	return r;
+}
+
+int bind_user_write_userdb(int root_fd, const char *dir, mode_t mode, const struct bound_user *users, size_t n,
+			   struct err *e)
+{
+	int r, fd;
+	if ((r = mkdir_p_in(root_fd, dir, mode)) < 0 || (fd = r = resolve_in(root_fd, dir)) < 0)
+		return err_sys(e, -r, "cannot create %s", dir);
+	for (size_t i = 0; i < n && r >= 0; i++)
+		r = bind_user_write_records(fd, &users[i], e);
+	close(fd);
+	return r < 0 ? r : 0;
 }

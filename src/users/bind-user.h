@@ -60,5 +60,15 @@ int bind_user_write_records(int userdb_dirfd, const struct bound_user *u, struct
  * caller's own uid besides its ranges: anyone else is refused. */
 int bind_user_resolve(char *const *names, size_t n, bool root, struct bound_user **users, size_t *n_users, struct err *e);
 
+/* Make dir (BIND_USER_USERDB_DIR) below root_fd with mode and write the
+ * records of users[0..n) into it. */
+int bind_user_write_userdb(int root_fd, const char *dir, mode_t mode, const struct bound_user *users, size_t n,
+			   struct err *e);
+
+/* Bind each user's home (home_fds[i], opened as the invoking user; as
+ * root, idmapped detached trees instead) at its host path below root_fd. */
+int bind_user_mount_homes(int root_fd, const struct bound_user *users, size_t n, const int *home_fds, bool idmapped,
+			  struct err *e);
+
 /* Free u's strings; u may then be looked up again. */
 void bound_user_free(struct bound_user *u);
