@@ -11,13 +11,15 @@ PKG_CONFIG = pkg-config
 CMOCKA_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka)
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-CPPFLAGS = -Isrc -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -DUSRFS_PROGRAM=\"$(LIBEXECDIR)/volspawn-usrfs\"
+CPPFLAGS = -Isrc -D_GNU_SOURCE -DVERSION=\"$(VERSION)\" -DUSRFS_PROGRAM=\"$(LIBEXECDIR)/volspawn-usrfs\" $(LIBMOUNT_CFLAGS)
 CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes
 LDFLAGS =
 # volspawn links libc and libxcrypt only: every library costs start-up time
-# (see README); libsystemd is dlopen()ed when needed (dlopen is in libc
-# since glibc 2.34: add -ldl for an older one)
+# (see README); libsystemd and libmount are dlopen()ed where they are needed
+# (dlopen is in libc since glibc 2.34: add -ldl for an older one), so only
+# libmount's headers are needed to build
 LIBS = -lcrypt
+LIBMOUNT_CFLAGS = $(shell $(PKG_CONFIG) --cflags mount)
 
 # volspawn-usrfs, the rootless server of /usr's true owners
 FUSE_CFLAGS = $(shell $(PKG_CONFIG) --cflags fuse3)

@@ -207,6 +207,30 @@ boot_fails_with() { # text args...
 	fails_with "$VS_USER" "--tmpfs=/a:bogus=1: the kernel refused these tmpfs options (Invalid argument); give options of tmpfs(5)" --tmpfs=/a:bogus=1 -- true
 }
 
+@test "catalogue: --tmpfs options that are no mount options" {
+	fails_with "$VS_USER" "--tmpfs=/a:mode=\"0700: these are not mount options (an open quote, or a flag such as bind that is no filesystem's); give options of tmpfs(5), such as mode=0755,size=10%" '--tmpfs=/a:mode="0700' -- true
+	fails_with "$VS_USER" "--tmpfs=/a:bind,size=1m: these are not mount options" --tmpfs=/a:bind,size=1m -- true
+}
+
+@test "catalogue: a libmount that cannot be loaded, for --tmpfs options and for booting" {
+	local lib=$VS_WORK/fake-libmount
+	install -d -m 0755 "$lib"
+	echo 'not a library' > "$lib/libmount.so.1"
+	chmod 0644 "$lib/libmount.so.1"
+	VS_USER=$VS_USER run --separate-stderr as_user env LD_LIBRARY_PATH="$lib" "$VS" --tmpfs=/a -- true
+	assert_equal "$status" 1
+	assert_equal "$stderr" "volspawn: --tmpfs=/a:mode=0755: cannot load libmount to read its options; install libmount (util-linux)"
+	VS_USER=$VS_USER run --separate-stderr as_user env LD_LIBRARY_PATH="$lib" "$VS" -q -b
+	assert_equal "$status" 1
+	assert_equal "$stderr" "volspawn: cannot load libmount to find the cgroup2 hierarchy in /proc/self/mountinfo; install libmount (util-linux)"
+	# a command without --tmpfs never loads it
+	VS_USER=$VS_USER run --separate-stderr as_user env LD_LIBRARY_PATH="$lib" "$VS" -q -- echo ok
+	assert_success
+	assert_output ok
+	rm -rf "$lib"
+	assert_all_gone
+}
+
 @test "catalogue: --chdir to a directory the container lacks" {
 	fails_with "$VS_USER" "--chdir=/no/such/dir: No such file or directory inside the container; give a directory of the tree or a --bind destination" --chdir=/no/such/dir -- true
 }

@@ -2,10 +2,11 @@
  * /proc/self/mountinfo, for where cgroup2 is mounted, and /proc/self/cgroup,
  * for our own cgroup. Paths in both are chosen by whoever names the mount
  * point or the cgroup. The input is read as each file; then it is made the
- * mount point of a cgroup2 line, escaped as the kernel does, and must come
- * back as it was. */
+ * mount point of a cgroup2 line (after a '/': the kernel writes absolute
+ * paths only), escaped as the kernel does, and must come back as it was. */
 #include "fuzz.h"
 #include "cgroup/cgroup.h"
+#include "lib/libmount.h"
 
 /* The kernel's mangle(): ' ', '\t', '\n' and '\\' as octal escapes. */
 static char *kernel_escape(const char *s)
@@ -40,6 +41,14 @@ static void round_trip(const char *point)
 	free(escaped);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc, (void)argv;
+	libmount_preload();   /* loaded once, not at every input */
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char out[1024];
@@ -62,8 +71,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r == 0)
 		CHECK(strlen(out) < sizeof out && !strchr(out, '\n'));
 
-	char *s = fuzz_string(data, size);
-	round_trip(s);
+	char *s = fuzz_string(data, size), *point;
+	if (asprintf(&point, "/%s", s) < 0)
+		abort();
+	round_trip(point);
+	free(point);
 	free(s);
 	return 0;
 }

@@ -562,58 +562,6 @@ static void test_user_name_valid_rejects_dot_names(void **state)
 	assert_false(value_user_name_valid(".."));
 }
 
-/* ---- value_mount_option -------------------------------------------------- */
-
-static void test_mount_option_splits_flags_and_values(void **state)
-{
-	const char *p = "mode=0755,nosuid,size=10%";
-	char k[32], v[32];
-	(void)state;
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
-	assert_string_equal(k, "mode");
-	assert_string_equal(v, "0755");
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
-	assert_string_equal(k, "nosuid");
-	assert_string_equal(v, "");
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
-	assert_string_equal(k, "size");
-	assert_string_equal(v, "10%");
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 0);
-}
-
-static void test_mount_option_quotes_keep_commas(void **state)
-{
-	const char *p = "context=\"system_u:object_r:a,b\",ro";
-	char k[32], v[64];
-	(void)state;
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 2);
-	assert_string_equal(k, "context");
-	assert_string_equal(v, "system_u:object_r:a,b");
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
-	assert_string_equal(k, "ro");
-}
-
-static void test_mount_option_empty_parts_skipped(void **state)
-{
-	const char *p = ",,a,,";
-	char k[8], v[8];
-	(void)state;
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 1);
-	assert_string_equal(k, "a");
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), 0);
-}
-
-static void test_mount_option_rejects_open_quote_and_overflow(void **state)
-{
-	const char *p = "context=\"abc", *q = "averyveryverylongkey=1", *r = "k=toolongvalue", *n = "=1";
-	char k[8], v[8];
-	(void)state;
-	assert_int_equal(value_mount_option(&p, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(value_mount_option(&q, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(value_mount_option(&r, k, sizeof k, v, sizeof v), -EINVAL);
-	assert_int_equal(value_mount_option(&n, k, sizeof k, v, sizeof v), -EINVAL);
-}
-
 /* ---- value_etc ------------------------------------------------------- */
 
 static void test_etc_modes(void **state)
@@ -726,10 +674,6 @@ int main(void)
 		cmocka_unit_test(test_user_name_valid_rejects_bad_characters),
 		cmocka_unit_test(test_user_name_valid_rejects_lone_dollar),
 		cmocka_unit_test(test_user_name_valid_rejects_dot_names),
-		cmocka_unit_test(test_mount_option_splits_flags_and_values),
-		cmocka_unit_test(test_mount_option_quotes_keep_commas),
-		cmocka_unit_test(test_mount_option_empty_parts_skipped),
-		cmocka_unit_test(test_mount_option_rejects_open_quote_and_overflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* cgroup.c — finding a delegated cgroup2 directory and making the
  * container's own supervisor/payload split in it. */
 #include "cgroup/cgroup.h"
+#include "lib/libmount.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -16,66 +17,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The field after the one at p, or NULL; *len gets its length. */
-static const char *next_field(const char *p, size_t *len)
-{
-	if (!(p = strchr(p, ' ')))
-		return NULL;
-	p++;
-	*len = strcspn(p, " \n");
-	return p;
-}
-
-/* Field n (from 0) of a mountinfo line, or NULL; *len gets its length. */
-static const char *field(const char *line, int n, size_t *len)
-{
-	const char *p = line;
-	*len = strcspn(p, " \n");
-	for (; n > 0 && p; n--)
-		p = next_field(p, len);
-	return p;
-}
-
-/* A path field with the kernel's octal escapes (\040 for ' ', ...) undone. */
-static int unescape_path(const char *p, size_t len, char *out, size_t size)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < len; i++) {
-		char c = p[i];
-		if (c == '\\' && i + 3 < len &&
-		    p[i + 1] >= '0' && p[i + 1] <= '3' && p[i + 2] >= '0' && p[i + 2] <= '7' &&
-		    p[i + 3] >= '0' && p[i + 3] <= '7') {
-			c = (char)((p[i + 1] - '0') << 6 | (p[i + 2] - '0') << 3 | (p[i + 3] - '0'));
-			i += 3;
-		}
-		if (o + 1 >= size)
-			return -ENAMETOOLONG;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 int cgroup2_mount_from(FILE *f, char *out, size_t size)
 {
-	char *line = NULL;
-	size_t cap = 0, len;
-	int r = -ENOENT;
-	while (r == -ENOENT && getline(&line, &cap, f) >= 0) {
-		/* "ID PARENT MAJ:MIN ROOT POINT OPTIONS [OPTIONAL...] - TYPE SOURCE SUPER":
-		 * the separator is the first field "-" after OPTIONS; a mount
-		 * point may be "-" too */
-		const char *root = field(line, 3, &len), *sep = NULL;
-		if (!root || len != 1 || *root != '/')
-			continue;
-		for (sep = field(line, 6, &len); sep && !(len == 1 && *sep == '-'); sep = next_field(sep, &len))
-			;
-		if (!sep || strncmp(sep, "- cgroup2 ", 10) != 0)
-			continue;
-		const char *point = field(line, 4, &len);
-		r = unescape_path(point, len, out, size);
+	struct libmount m;
+	struct libmnt_fs *fs;
+	int r = libmount_open(&m);
+	if (r < 0)
+		return r;
+	struct libmnt_table *tb = m.new_table();
+	struct libmnt_iter *it = m.new_iter(MNT_ITER_FORWARD);
+	r = !tb || !it ? -ENOMEM : m.table_parse_stream(tb, f, "mountinfo") < 0 ? -EINVAL : -ENOENT;
+	while (r == -ENOENT && m.table_next_fs(tb, it, &fs) == 0) {
+		const char *type = m.fs_get_fstype(fs), *root = m.fs_get_root(fs), *point = m.fs_get_target(fs);
+		if (type && root && point && !strcmp(type, "cgroup2") && !strcmp(root, "/"))
+			r = (size_t)snprintf(out, size, "%s", point) >= size ? -ENAMETOOLONG : 0;
 	}
-	free(line);
+	if (it)
+		m.free_iter(it);
+	if (tb)
+		m.unref_table(tb);
+	libmount_close(&m);
 	return r;
 }
 
@@ -134,7 +95,10 @@ int cgroup_find_delegated(struct cgroup *cg, struct err *e)
 {
 	char mnt[1024], own[2048], dir[4096];
 	*cg = (struct cgroup){ 0 };
-	if (cgroup2_mount(mnt, sizeof mnt) < 0)
+	int r = cgroup2_mount(mnt, sizeof mnt);
+	if (r == -ELIBACC)
+		return err_set(e, ELIBACC, "cannot load libmount to find the cgroup2 hierarchy in /proc/self/mountinfo; install libmount (util-linux)");
+	if (r < 0)
 		return err_set(e, ENOENT, "no cgroup2 hierarchy is mounted; booting systemd needs one (unified or hybrid cgroups)");
 	if (cgroup_self(own, sizeof own) < 0)
 		return err_set(e, ENOENT, "cannot tell our cgroup from /proc/self/cgroup; booting systemd needs a cgroup2 hierarchy");

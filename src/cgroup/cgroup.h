@@ -24,7 +24,8 @@ int cgroup_self_from(FILE *f, char *out, size_t size);
 
 /* The mount point of the first cgroup2 mount of its hierarchy's root
  * (root field "/") in f, text in /proc/self/mountinfo's form, the kernel's
- * octal escapes undone. -ENOENT when there is none, -ENAMETOOLONG. */
+ * octal escapes undone, as libmount reads it. -ENOENT when there is none,
+ * -ENAMETOOLONG, -ELIBACC without libmount. */
 int cgroup2_mount_from(FILE *f, char *out, size_t size);
 
 /* The cgroup2 directory this process is in, if the invoking user may

@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cli/modes.h"
 #include "creds/creds.h"
@@ -22,7 +23,9 @@ struct limit {
 
 struct tmpfs {
 	char *path;       /* absolute container path */
-	char *options;    /* mount options, e.g. "mode=0755,size=1g" */
+	char *options;    /* mount options as given, e.g. "mode=0755,size=1g" */
+	char **fs_options; /* the same read: key, value (NULL for a flag), ..., NULL */
+	uint64_t attr;    /* and the mount attributes among them (nosuid, ro...) */
 };
 
 struct config {

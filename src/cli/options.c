@@ -2,6 +2,7 @@
 #include "cli/options.h"
 #include "cli/values.h"
 #include "console/console.h"
+#include "lib/mount-options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -192,6 +193,20 @@ static int unknown_option(int opt, char **argv, struct err *e)
 	return err_set(e, EINVAL, "unknown option %s; see volspawn --help", what);
 }
 
+/* libmount reads them: loaded only when a --tmpfs has options to read */
+static int tmpfs_options(struct tmpfs *t, struct err *e)
+{
+	int r = mount_options_split(t->options, &t->fs_options, &t->attr);
+	if (r == -ELIBACC)
+		r = err_set(e, ELIBACC, "--tmpfs=%s:%s: cannot load libmount to read its options; install libmount (util-linux)", t->path, t->options);
+	else if (r < 0 && r != -ENOMEM)
+		r = err_set(e, -r, "--tmpfs=%s:%s: these are not mount options (an open quote, or a flag such as bind that is no filesystem's); give options of tmpfs(5), such as mode=0755,size=10%%",
+			    t->path, t->options);
+	if (r < 0)
+		value_tmpfs_free(t);
+	return r;
+}
+
 static int one_option(int opt, char **argv, struct config *c, struct err *e)
 {
 	struct bind b;
@@ -218,7 +233,7 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 			value_bind_free(&b);
 		return r;
 	case OPT_TMPFS:
-		if ((r = value_tmpfs(optarg, &t, e)) < 0)
+		if ((r = value_tmpfs(optarg, &t, e)) < 0 || (r = tmpfs_options(&t, e)) < 0)
 			return r;
 		if ((r = push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
 			value_tmpfs_free(&t);

@@ -1,5 +1,6 @@
 /* values.c — parsers for option values. Pure: no I/O, no global state. */
 #include "cli/values.h"
+#include "lib/mount-options.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -157,7 +158,8 @@ void value_tmpfs_free(struct tmpfs *t)
 {
 	free(t->path);
 	free(t->options);
-	t->path = t->options = NULL;
+	mount_options_free(t->fs_options);
+	*t = (struct tmpfs){ 0 };
 }
 
 static int rlimit_value(const char *s, size_t n, unsigned long long *out)
@@ -253,41 +255,6 @@ bool value_user_name_valid(const char *s)
 			return false;
 	}
 	return true;
-}
-
-int value_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz)
-{
-	const char *p = *s;
-	size_t k = 0, v = 0;
-	bool quoted = false, in_value = false;
-
-	while (*p == ',')
-		p++;
-	if (!*p) {
-		*s = p;
-		return 0;
-	}
-	for (; *p && (quoted || *p != ','); p++) {
-		if (*p == '"' && in_value) {
-			quoted = !quoted;
-		} else if (*p == '=' && !in_value) {
-			in_value = true;
-		} else if (in_value) {
-			if (v + 1 >= vsz)
-				return -EINVAL;
-			val[v++] = *p;
-		} else {
-			if (k + 1 >= ksz)
-				return -EINVAL;
-			key[k++] = *p;
-		}
-	}
-	if (quoted || k == 0)
-		return -EINVAL;
-	key[k] = '\0';
-	val[v] = '\0';
-	*s = p;
-	return in_value ? 2 : 1;
 }
 
 static const char *const console_names[] = {

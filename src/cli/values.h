@@ -40,12 +40,5 @@ bool value_hostname_valid(const char *s);
 /* Lower-case a candidate machine name and drop what a host name can't hold. */
 void value_hostname_cleanup(char *s);
 
-/* The next option of a mount option string such as `mode=0755,size=1m` or
- * `context="a,b"`: commas inside double quotes do not split, the quotes are
- * dropped. Advances *s. Returns 0 at the end, 1 for a flag (val = ""), 2
- * for key=value, -EINVAL when a part does not fit its buffer or a quote is
- * left open. */
-int value_mount_option(const char **s, char *key, size_t ksz, char *val, size_t vsz);
-
 /* A user or group name as shadow-utils accepts it. */
 bool value_user_name_valid(const char *s);

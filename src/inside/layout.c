@@ -78,8 +78,8 @@ static int row_tree(struct layout *l, const struct row *r)
 
 static int overlay_root(struct layout *l, int host)
 {
-	char opts[256];
-	int r = tree_place(fs_new("tmpfs", "tmpfs", "mode=0700,size=1m", 0), host, STAGING);
+	char lower[64];
+	int r = tree_place(fs_new("tmpfs", "tmpfs", FS_OPTS("mode", "0700", "size", "1m"), 0), host, STAGING);
 	int staging = r < 0 ? r : open(STAGING, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (staging < 0)
 		return staging == -1 ? -errno : staging;
@@ -87,10 +87,11 @@ static int overlay_root(struct layout *l, int host)
 		close(staging);
 		return -errno;
 	}
-	snprintf(opts, sizeof opts, "lowerdir=/proc/self/fd/%d,upperdir=" STAGING "/upper,workdir=" STAGING "/work", l->tree_fd);
+	snprintf(lower, sizeof lower, "/proc/self/fd/%d", l->tree_fd);
+	const char *opts[] = { "lowerdir", lower, "upperdir", STAGING "/upper", "workdir", STAGING "/work", NULL, NULL, NULL };
 	int fd = fs_new("overlay", "overlay", opts, 0);
 	if (fd == -EINVAL) {  /* inside a user namespace overlayfs wants user.* xattrs */
-		strncat(opts, ",userxattr", sizeof opts - strlen(opts) - 1);
+		opts[6] = "userxattr";
 		fd = fs_new("overlay", "overlay", opts, 0);
 	}
 	r = tree_place(fd, staging, "root");
@@ -207,11 +208,16 @@ static int bind_row(struct layout *l, const struct row *r)
  * reads the server's owners in the namespace of whoever opened it. */
 static int usrfs_mount(struct layout *l, const struct row *r, struct err *e)
 {
-	char opts[256];
+	const char *opts[32] = { "fd" };
+	char fd_text[16];
+	size_t n = 2;
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	snprintf(opts, sizeof opts, "fd=%d,%s", fd, r->options);
+	snprintf(fd_text, sizeof fd_text, "%d", fd);
+	opts[1] = fd_text;
+	for (size_t i = 0; r->options[i] && n + 2 < sizeof opts / sizeof opts[0]; i += 2, n += 2)
+		opts[n] = r->options[i], opts[n + 1] = r->options[i + 1];
 	int tree = fs_new(r->what, "volspawn-usrfs", opts, r->attr);
 	if (tree < 0) {
 		close(fd);

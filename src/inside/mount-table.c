@@ -5,10 +5,20 @@
 
 #include <sys/stat.h>
 
-#define TMPFS_ROOT "mode=0755,size=25%,nr_inodes=1m"
+#include "lib/mount-util.h"
+
+/* filesystem options, key and value (NULL for a flag); sizes as nspawn's */
+#define TMPFS_ROOT FS_OPTS("mode", "0755", "size", "25%", "nr_inodes", "1m")
+#define TMPFS_TMP FS_OPTS("mode", "1777", "size", "10%", "nr_inodes", "400k")
+#define TMPFS_RUN FS_OPTS("mode", "0755", "size", "20%", "nr_inodes", "800k")
+#define TMPFS_DEV FS_OPTS("mode", "0755", "size", "4m", "nr_inodes", "64k")
+#define TMPFS_COVER FS_OPTS("mode", "0555", "size", "4k", "nr_inodes", "1")   /* over a tree's /proc or /sys */
+#define DEVPTS FS_OPTS("newinstance", NULL, "ptmxmode", "0666", "mode", "620", "gid", "5")
+#define RAMFS_CREDS FS_OPTS("mode", "0700")
 /* the owners the server reports are read in our user namespace, where
  * the connection was opened and mounted; fd= is added when it is opened */
-#define USRFS_OPTIONS "rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions"
+#define USRFS_OPTIONS FS_OPTS("rootmode", "40000", "user_id", "0", "group_id", "0", "allow_other", NULL, \
+			      "default_permissions", NULL)
 
 
 /* The container, top to bottom; sizes and modes as systemd-nspawn's. */
@@ -34,9 +44,9 @@ const struct row mount_table[] = {
 	{ COPY,  "/etc/resolv.conf",           "/etc/resolv.conf",    NULL,                                         0,                       0644,  V_YES | V_OVERLAY },
 	{ FS,    "/var",                       "tmpfs",               TMPFS_ROOT,                                   0,                       0,     V_STATE },
 	{ DIR_,  "/tmp",                       NULL,                  NULL,                                         0,                       01777, V_ANY },
-	{ FS,    "/tmp",                       "tmpfs",               "mode=1777,size=10%,nr_inodes=400k",          NOSUID | NODEV,          0,     V_ANY },
+	{ FS,    "/tmp",                       "tmpfs",               TMPFS_TMP,                                    NOSUID | NODEV,          0,     V_ANY },
 	{ DIR_,  "/run",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
-	{ FS,    "/run",                       "tmpfs",               "mode=0755,size=20%,nr_inodes=800k",          NOSUID | NODEV,          0,     V_ANY },
+	{ FS,    "/run",                       "tmpfs",               TMPFS_RUN,                                    NOSUID | NODEV,          0,     V_ANY },
 	{ DIR_,  "/run/host",                  NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FILE_, "/run/host/container-manager", "volspawn\n",         NULL,                                         0,                       0444,  V_ANY },
 	{ UUID,  "/run/host/container-uuid",   NULL,                  NULL,                                         0,                       0444,  V_ANY },
@@ -51,7 +61,7 @@ const struct row mount_table[] = {
 	{ NODE,  "/run/host/inaccessible/chr", NULL,                  NULL,                                         0,                       S_IFCHR,  V_ANY },
 	{ NODE,  "/run/host/inaccessible/blk", NULL,                  NULL,                                         0,                       S_IFBLK,  V_ANY },
 	{ DIR_,  "/dev",                       NULL,                  NULL,                                         0,                       0755,  V_ANY },
-	{ FS,    "/dev",                       "tmpfs",               "mode=0755,size=4m,nr_inodes=64k",            NOSUID,                  0,     V_ANY },
+	{ FS,    "/dev",                       "tmpfs",               TMPFS_DEV,                                    NOSUID,                  0,     V_ANY },
 	{ BIND,  "/dev/null",                  "host:/dev/null",      NULL,                                         0,                       0666,  V_ANY },
 	{ BIND,  "/dev/zero",                  "host:/dev/zero",      NULL,                                         0,                       0666,  V_ANY },
 	{ BIND,  "/dev/full",                  "host:/dev/full",      NULL,                                         0,                       0666,  V_ANY },
@@ -59,10 +69,10 @@ const struct row mount_table[] = {
 	{ BIND,  "/dev/urandom",               "host:/dev/urandom",   NULL,                                         0,                       0666,  V_ANY },
 	{ BIND,  "/dev/tty",                   "host:/dev/tty",       NULL,                                         0,                       0666,  V_ANY },
 	{ DIR_,  "/dev/pts",                   NULL,                  NULL,                                         0,                       0755,  V_ANY },
-	{ FS,    "/dev/pts",                   "devpts",              "newinstance,ptmxmode=0666,mode=620,gid=5",   NOSUID | NOEXEC,         0,     V_ANY },
+	{ FS,    "/dev/pts",                   "devpts",              DEVPTS,                                       NOSUID | NOEXEC,         0,     V_ANY },
 	{ LINK,  "/dev/ptmx",                  "pts/ptmx",            NULL,                                         0,                       0,     V_ANY },
 	{ DIR_,  "/dev/shm",                   NULL,                  NULL,                                         0,                       01777, V_ANY },
-	{ FS,    "/dev/shm",                   "tmpfs",               "mode=1777,size=10%,nr_inodes=400k",          NOSUID | NODEV,          0,     V_ANY },
+	{ FS,    "/dev/shm",                   "tmpfs",               TMPFS_TMP,                                    NOSUID | NODEV,          0,     V_ANY },
 	{ DIR_,  "/dev/mqueue",                NULL,                  NULL,                                         0,                       0755,  V_ANY },
 	{ FS,    "/dev/mqueue",                "mqueue",              NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | INNER },
 	{ LINK,  "/dev/fd",                    "/proc/self/fd",       NULL,                                         0,                       0,     V_ANY },
@@ -72,7 +82,7 @@ const struct row mount_table[] = {
 	{ DIR_,  "/proc",                      NULL,                  NULL,                                         0,                       0555,  V_ANY },
 	/* a tree's /proc and /sys may hold mounts (the host's own, for -D /):
 	 * covered here, locked, so that unmounting the container's shows nothing */
-	{ FS,    "/proc",                      "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY },
+	{ FS,    "/proc",                      "tmpfs",               TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY },
 	{ FS,    "/proc",                      "proc",                NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | INNER },
 	{ RO,    "/proc/sys",                  NULL,                  NULL,                                         0,                       0,     V_ANY | INNER },
 	{ BIND,  "/proc/kallsyms",             "root:/run/host/inaccessible/reg", NULL,                             RDONLY,                  0,     V_ANY | OPTIONAL | INNER },
@@ -89,7 +99,7 @@ const struct row mount_table[] = {
 	{ RO,    "/proc/scsi",                 NULL,                  NULL,                                         0,                       0,     V_ANY | OPTIONAL | INNER },
 	{ DIR_,  "/sys",                       NULL,                  NULL,                                         0,                       0555,  V_ANY },
 	{ BIND,  "/sys",                       "host:/sys",           NULL,                                         RDONLY,                  0,     V_ANY | HOSTNET },
-	{ FS,    "/sys",                       "tmpfs",               "mode=0555,size=4k,nr_inodes=1",              RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY | NETNS },
+	{ FS,    "/sys",                       "tmpfs",               TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_STATE | V_NO | V_OVERLAY | NETNS },
 	{ FS,    "/sys",                       "sysfs",               NULL,                                         RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY | NETNS | INNER },
 	{ FS,    "/sys/fs/cgroup",             "cgroup2",             NULL,                                         NOSUID | NODEV | NOEXEC, 0,     V_ANY | BOOT | INNER },
 	/* units that cannot work in a container masked: nothing would come
@@ -101,10 +111,10 @@ const struct row mount_table[] = {
 	{ LINK,  "/etc/systemd/system/systemd-networkd.service", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
 	{ LINK,  "/etc/systemd/system/systemd-networkd.socket", "/dev/null", NULL,                                  0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
 	{ BINDS, "DST of each --bind[-ro]",    "SRC, opened as the user", NULL,                                     0,                       0,     V_ANY },
-	{ TMPFS, "PATH of each --tmpfs",       "tmpfs",               "OPTIONS of each --tmpfs",                    NOSUID | NODEV,          0,     V_ANY },
+	{ TMPFS, "PATH of each --tmpfs",       "tmpfs",               NULL,                                         NOSUID | NODEV,          0,     V_ANY },
 	{ USERDB, BIND_USER_USERDB_DIR,          NULL,                  NULL,                                         0,                       0755,  V_ANY | USERS },
 	{ HOMES, "each bound user's home",     "the home, opened as the user (root: idmapped)", NULL,               0,                       0,     V_ANY | USERS },
-	{ CREDS, CREDS_DIR,                  "ramfs",               "mode=0700",                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
+	{ CREDS, CREDS_DIR,                  "ramfs",               RAMFS_CREDS,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
 	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC },

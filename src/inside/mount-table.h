@@ -57,7 +57,7 @@ struct row {
 	enum kind kind;
 	const char *where;
 	const char *what;
-	const char *options;
+	const char *const *options;   /* FS_OPTS(key, value, ...) */
 	uint64_t attr;
 	mode_t mode;
 	unsigned when;

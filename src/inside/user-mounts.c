@@ -29,7 +29,7 @@ int user_mounts_tmpfs(int root_fd, const struct config *c, uint64_t attr, struct
 		const struct tmpfs *t = &c->tmpfs[i];
 		int r = mkdir_p_in(root_fd, t->path, 0755);
 		if (r == 0)
-			r = tree_place(fs_new("tmpfs", "tmpfs", t->options, attr), root_fd, t->path);
+			r = tree_place(fs_new("tmpfs", "tmpfs", (const char *const *)t->fs_options, attr | t->attr), root_fd, t->path);
 		if (r < 0)
 			return err_set(e, -r, "--tmpfs=%s:%s: the kernel refused these tmpfs options (%s); give options of tmpfs(5), such as mode=0755,size=10%%",
 				       t->path, t->options, strerror(-r));

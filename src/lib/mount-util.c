@@ -1,7 +1,6 @@
 /* mount-util.c — fd-based mount primitives (open_tree, fsopen, move_mount). */
 #include "lib/mount-util.h"
 #include "lib/io-util.h"
-#include "cli/values.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -114,37 +113,7 @@ int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t 
 	return r;
 }
 
-/* Options for fsconfig() one by one; VFS flags become mount attributes. */
-static int configure(int fsfd, const char *options, uint64_t *attr)
-{
-	static const struct { const char *name; uint64_t attr; } vfs[] = {
-		{ "ro", MOUNT_ATTR_RDONLY }, { "nosuid", MOUNT_ATTR_NOSUID },
-		{ "nodev", MOUNT_ATTR_NODEV }, { "noexec", MOUNT_ATTR_NOEXEC },
-		{ "noatime", MOUNT_ATTR_NOATIME }, { "relatime", MOUNT_ATTR_RELATIME },
-		{ "strictatime", MOUNT_ATTR_STRICTATIME }, { "nodiratime", MOUNT_ATTR_NODIRATIME },
-		{ "nosymfollow", MOUNT_ATTR_NOSYMFOLLOW },
-	};
-	static const char *const ignored[] = { "rw", "suid", "dev", "exec", "defaults" };
-	const char *p = options ? options : "";
-	char key[128], val[1024];
-	int r;
-
-	while ((r = value_mount_option(&p, key, sizeof key, val, sizeof val)) > 0) {
-		bool done = false;
-		for (size_t i = 0; i < sizeof vfs / sizeof vfs[0] && !done && r == 1; i++)
-			if (strcmp(key, vfs[i].name) == 0)
-				*attr |= vfs[i].attr, done = true;
-		for (size_t i = 0; i < sizeof ignored / sizeof ignored[0] && !done && r == 1; i++)
-			done = strcmp(key, ignored[i]) == 0;
-		if (done)
-			continue;
-		if (fsconfig(fsfd, r == 2 ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, r == 2 ? val : NULL, 0) < 0)
-			return -errno;
-	}
-	return r;
-}
-
-int fs_new(const char *type, const char *source, const char *options, uint64_t attr)
+int fs_new(const char *type, const char *source, const char *const *options, uint64_t attr)
 {
 	int fsfd = fsopen(type, FSOPEN_CLOEXEC), mfd = -1, r;
 	if (fsfd < 0)
@@ -153,8 +122,13 @@ int fs_new(const char *type, const char *source, const char *options, uint64_t a
 		r = -errno;
 		goto out;
 	}
-	if ((r = configure(fsfd, options, &attr)) < 0)
-		goto out;
+	for (size_t i = 0; options && options[i]; i += 2) {
+		const char *value = options[i + 1];
+		if (fsconfig(fsfd, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, options[i], value, 0) < 0) {
+			r = -errno;
+			goto out;
+		}
+	}
 	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		r = -errno;
 		goto out;

@@ -21,9 +21,13 @@ int touch_in(int rootfd, const char *path, mode_t mode);
 /* Write a small file below rootfd (parents must exist). */
 int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t mode);
 
-/* A detached new filesystem. options: comma-separated, as for mount(8);
- * VFS flags in it (ro, nosuid, nodev, noexec, ...) become mount attributes. */
-int fs_new(const char *type, const char *source, const char *options, uint64_t attr);
+/* A filesystem's options as fsconfig takes them, one by one: key, value
+ * (NULL for a flag), ..., NULL. No string to parse at start-up: parsing one
+ * would take libmount, which costs every start more than the mounts. */
+#define FS_OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* A detached new filesystem with options (NULL: none) and mount attributes. */
+int fs_new(const char *type, const char *source, const char *const *options, uint64_t attr);
 
 /* A detached clone of dirfd/path (path "" clones dirfd itself), with
  * attributes set recursively; userns_fd >= 0 makes it an idmapped mount. */
