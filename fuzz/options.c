@@ -4,9 +4,9 @@
  * start with "--l" (--load-credential and its abbreviations) are left out:
  * that option reads files and sockets. */
 #include "fuzz.h"
-#include "inside/env.h"
 #include "cli/options.h"
 #include "cli/values.h"
+#include "inside/env.h"
 
 #define MAX_ARGS 64
 

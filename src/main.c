@@ -1,9 +1,9 @@
 /* main.c — volspawn: boot a throwaway twin of the host, without root. */
 #include "cli/config.h"
-#include "lib/err.h"
-#include "front/front.h"
 #include "cli/options.h"
 #include "creds/password.h"
+#include "front/front.h"
+#include "lib/err.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* etc-fill.c — a volatile /etc gets what --etc asks for from the host's,
  * and a firstboot credential wins over the host's setting. */
-#include "etc/etc.h"
 #include "cli/config.h"
+#include "etc/etc.h"
 #include "lib/mount-util.h"
 
 #include <errno.h>

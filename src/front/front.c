@@ -1,24 +1,23 @@
 /* front.c — clone into new namespaces, map ids, supervise, and exit as the
  * container's PID 1 did. */
 #include "front/front.h"
-#include "front/front-state.h"
-#include "front/ownership.h"
 #include "cgroup/cgroup-scope.h"
 #include "cgroup/cgroup.h"
-#include "lib/channel.h"
-#include "lib/clone-ns.h"
 #include "console/console.h"
-#include "inside/child.h"
-#include "lib/err.h"
-#include "inside/handoff.h"
 #include "creds/password.h"
+#include "front/front-state.h"
+#include "front/ownership.h"
+#include "front/tree-check.h"
+#include "front/userns-check.h"
 #include "idmap/idmap-hole.h"
 #include "idmap/idmap-userns.h"
 #include "idmap/idmap.h"
-#include "inside/layout.h"
+#include "inside/builder.h"
+#include "inside/handoff.h"
+#include "lib/channel.h"
+#include "lib/clone-ns.h"
+#include "lib/err.h"
 #include "lib/mount-util.h"
-#include "front/tree-check.h"
-#include "front/userns-check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,7 +97,7 @@ static int spawn(struct front *f)
 		/* our signals stay blocked: sent to a PID 1 without a handler they
 		 * would be dropped, blocked they wait for the reaper or init */
 		close(sv[0]);
-		child_main(f->cfg, &f->ho, sv[1]);
+		builder_main(f->cfg, &f->ho, sv[1]);
 	}
 	close(sv[1]);
 	f->sock = sv[0];

@@ -1,8 +1,8 @@
 /* idmap-hole.h — mapping one container id onto one host id (--bind-user). */
 #pragma once
 
-#include "lib/err.h"
 #include "idmap/idmap.h"
+#include "lib/err.h"
 
 /* Make container uid `inside` map to host_uid and container gid `inside`
  * to host_gid, in maps whose extents map the container's ids onto a

@@ -167,3 +167,36 @@ int idmap_apply_direct(const struct idmap *m, pid_t pid, struct err *e)
 	int r = write_map(pid, "uid_map", m->uid, m->n_uid, e);
 	return r < 0 ? r : write_map(pid, "gid_map", m->gid, m->n_gid, e);
 }
+
+/* The child user namespace mapped one to one onto ours, extent by extent
+ * (a map may have a hole for a bound user; an extent may not span two). */
+static int same_map(pid_t pid, const char *file, struct err *e)
+{
+	char path[64], text[512] = "", line[64];
+	unsigned long inside, outside, count;
+	snprintf(path, sizeof path, "/proc/self/%s", file);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return err_sys(e, errno, "cannot read %s", path);
+	while (fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3) {
+		snprintf(line, sizeof line, "%lu %lu %lu\n", inside, inside, count);
+		strncat(text, line, sizeof text - strlen(text) - 1);
+	}
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		int saved = errno;
+		if (fd >= 0)
+			close(fd);
+		return err_sys(e, saved, "cannot write %s", path);
+	}
+	close(fd);
+	return 0;
+}
+
+int idmap_apply_same(pid_t pid, struct err *e)
+{
+	int r = same_map(pid, "uid_map", e);
+	return r < 0 ? r : same_map(pid, "gid_map", e);
+}

@@ -39,3 +39,7 @@ int idmap_apply_helpers(const struct idmap *m, pid_t pid, struct err *e);
 
 /* Root: write /proc/PID/{uid,gid}_map ourselves. */
 int idmap_apply_direct(const struct idmap *m, pid_t pid, struct err *e);
+
+/* The user namespace of our child pid mapped one to one onto ours, extent
+ * by extent: we (the builder) own it, and may write its maps ourselves. */
+int idmap_apply_same(pid_t pid, struct err *e);

@@ -1,7 +1,7 @@
 /* bind-user-homes.c — each bound user's home, at the same path as on the
  * host, so that paths in the user's files still work. */
-#include "users/bind-user.h"
 #include "lib/mount-util.h"
+#include "users/bind-user.h"
 
 int bind_user_mount_homes(int root_fd, const struct bound_user *users, size_t n, const int *home_fds, bool idmapped,
 			  struct err *e)

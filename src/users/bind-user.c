@@ -1,8 +1,8 @@
 /* bind-user.c — --bind-user=USER: resolving the host user and giving it a
  * container id. Its records are written by bind-user-records.c. */
 #include "users/bind-user.h"
-#include "lib/json.h"
 #include "cli/values.h"
+#include "lib/json.h"
 
 #include <errno.h>
 #include <grp.h>

@@ -1,4 +1,4 @@
-/* console.c — relaying between the container's pty master and the user's
+/* console-relay.c — relaying between the container's pty master and the user's
  * terminal, one poll at a time. */
 #include "console/console.h"
 #include "console/console-term.h"
