@@ -1,5 +1,6 @@
 /* test_bind_user.c — --bind-user: looking users up, numbering them, and
- * the records written for nss-systemd.
+ * the records written for real users; the records themselves are in
+ * test_bind_user_records.c.
  *
  * The lookups of real users need users to look up: run as root (as CI
  * does), the group setup creates throwaway users named after the test's
@@ -11,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "users/bind-user.h"
+#include "bind-user-fixture.h"
 
 #define HASH "$6$vsbu$OnlyATestHash./"
 
@@ -346,150 +347,6 @@ static void test_allocate_limit(void **state)
 
 /* ---- bind_user_write_records ------------------------------------------ */
 
-struct records {
-	char dir[64];
-	int fd;
-};
-
-static int records_setup(void **state)
-{
-	struct records *r = calloc(1, sizeof *r);
-	if (!r)
-		return -1;
-	snprintf(r->dir, sizeof r->dir, "/tmp/vsbr-XXXXXX");
-	if (!mkdtemp(r->dir))
-		return -1;
-	r->fd = open(r->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	*state = r;
-	return r->fd < 0 ? -1 : 0;
-}
-
-static int records_teardown(void **state)
-{
-	struct records *r = *state;
-	close(r->fd);
-	char cmd[96];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", r->dir);
-	int rc = system(cmd);
-	free(r);
-	return rc == 0 ? 0 : -1;
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The directory's entries, sorted and joined with spaces. */
-static void assert_entries(int dirfd, const char *want)
-{
-	char *names[16], joined[512] = "";
-	size_t n = 0;
-	DIR *d = fdopendir(dup(dirfd));
-	assert_non_null(d);
-	for (struct dirent *de; (de = readdir(d));)
-		if (de->d_name[0] != '.' && n < 16)
-			names[n++] = strdup(de->d_name);
-	closedir(d);
-	qsort(names, n, sizeof *names, cmp_names);
-	for (size_t i = 0; i < n; i++) {
-		strcat(strcat(joined, i ? " " : ""), names[i]);
-		free(names[i]);
-	}
-	assert_string_equal(joined, want);
-}
-
-static void assert_file(int dirfd, const char *name, mode_t mode, const char *content)
-{
-	struct stat st;
-	char buf[1024];
-	assert_int_equal(fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW), 0);
-	assert_true(S_ISREG(st.st_mode));
-	assert_int_equal(st.st_mode & 07777, mode);
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	assert_true(fd >= 0);
-	ssize_t k = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	assert_true(k >= 0);
-	buf[k] = '\0';
-	assert_string_equal(buf, content);
-}
-
-static void assert_link(int dirfd, const char *name, const char *target)
-{
-	char buf[256];
-	ssize_t k = readlinkat(dirfd, name, buf, sizeof buf - 1);
-	assert_true(k > 0);
-	buf[k] = '\0';
-	assert_string_equal(buf, target);
-}
-
-static void write_records(int dirfd, const struct bound_user *u)
-{
-	struct err e = { 0 };
-	/* the modes are the records' own, whatever the umask */
-	mode_t old = umask(077);
-	int r = bind_user_write_records(dirfd, u, &e);
-	umask(old);
-	if (r != 0)
-		fail_msg("bind_user_write_records = %d: %s", r, e.msg);
-}
-
-static void test_records_full(void **state)
-{
-	const struct records *t = *state;
-	const struct bound_user u = {
-		.name = "alice", .host_uid = 1001, .host_gid = 1001,
-		.real_name = "Alice \"Al\" \\ Smith\nII", .home = "/home/alice",
-		.shell = "/bin/bash", .hashed_password = "$y$j9T$salt$hash\"\\",
-		.uid = 60514, .gid = 60514,
-	};
-	write_records(t->fd, &u);
-	assert_entries(t->fd, "60514.group 60514.user 60514.user-privileged alice.group alice.user alice.user-privileged");
-	assert_file(t->fd, "alice.user", 0644,
-		    "{\"userName\":\"alice\",\"uid\":60514,\"gid\":60514,"
-		    "\"realName\":\"Alice \\\"Al\\\" \\\\ Smith\\u000aII\","
-		    "\"homeDirectory\":\"/home/alice\",\"shell\":\"/bin/bash\","
-		    "\"disposition\":\"regular\",\"service\":\"io.systemd.NSpawn\"}\n");
-	assert_file(t->fd, "alice.user-privileged", 0600,
-		    "{\"privileged\":{\"hashedPassword\":[\"$y$j9T$salt$hash\\\"\\\\\"]}}\n");
-	assert_file(t->fd, "alice.group", 0644,
-		    "{\"groupName\":\"alice\",\"gid\":60514,"
-		    "\"disposition\":\"regular\",\"service\":\"io.systemd.NSpawn\"}\n");
-	assert_link(t->fd, "60514.user", "alice.user");
-	assert_link(t->fd, "60514.user-privileged", "alice.user-privileged");
-	assert_link(t->fd, "60514.group", "alice.group");
-	/* the links resolve: the same content by number */
-	assert_int_equal(faccessat(t->fd, "60514.user", R_OK, 0), 0);
-}
-
-static void test_records_minimal(void **state)
-{
-	const struct records *t = *state;
-	const struct bound_user u = {
-		.name = "bob", .host_uid = 1002, .host_gid = 1002,
-		.home = "/home/bob", .uid = 60515, .gid = 60515,
-	};
-	write_records(t->fd, &u);
-	assert_entries(t->fd, "60515.group 60515.user bob.group bob.user");
-	assert_file(t->fd, "bob.user", 0644,
-		    "{\"userName\":\"bob\",\"uid\":60515,\"gid\":60515,\"homeDirectory\":\"/home/bob\","
-		    "\"disposition\":\"regular\",\"service\":\"io.systemd.NSpawn\"}\n");
-	assert_file(t->fd, "bob.group", 0644,
-		    "{\"groupName\":\"bob\",\"gid\":60515,"
-		    "\"disposition\":\"regular\",\"service\":\"io.systemd.NSpawn\"}\n");
-}
-
-static void test_records_refuse_to_replace(void **state)
-{
-	const struct records *t = *state;
-	const struct bound_user u = { .name = "carol", .home = "/home/carol", .uid = 60516, .gid = 60516 };
-	struct err e = { 0 };
-	write_records(t->fd, &u);
-	assert_int_equal(bind_user_write_records(t->fd, &u, &e), -EEXIST);
-	assert_contains(e.msg, "cannot write /run/host/userdb/carol.user: File exists");
-}
-
 /* Looked up, numbered and written: the pieces as volspawn chains them.
  * The records go under the users' directory, which teardown removes. */
 static void test_records_of_real_user(void **state)
@@ -544,11 +401,5 @@ int main(void)
 		cmocka_unit_test(test_allocate_limit),
 		cmocka_unit_test(test_records_of_real_user),
 	};
-	const struct CMUnitTest record_tests[] = {
-		cmocka_unit_test_setup_teardown(test_records_full, records_setup, records_teardown),
-		cmocka_unit_test_setup_teardown(test_records_minimal, records_setup, records_teardown),
-		cmocka_unit_test_setup_teardown(test_records_refuse_to_replace, records_setup, records_teardown),
-	};
-	int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
-	return failed + cmocka_run_group_tests(record_tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,106 +1,19 @@
-/* test_options.c — the command line, parsed into struct config. */
+/* test_options.c — the command line, parsed into struct config
+ * (options-fixture.h). What options_parse prints, or must not, is in
+ * test_options_output.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/options.h"
 #include "cli/values.h"
-
-#define assert_contains(haystack, needle)                                        \
-	do {                                                                     \
-		if (!strstr((haystack), (needle)))                               \
-			fail_msg("\"%s\" does not contain \"%s\"", (haystack), (needle)); \
-	} while (0)
-
-/* Parse a NULL-terminated argument list, with "volspawn" as argv[0]. */
-#define PARSE(c, e, ...) parse((c), (e), (char *[]){ "volspawn", __VA_ARGS__, NULL })
-#define PARSE_NOTHING(c, e) parse((c), (e), (char *[]){ "volspawn", NULL })
-
-/* Everything a test parses, freed after each test whatever happened. */
-struct fixture {
-	struct config c;
-	struct err e;
-};
-
-static int fixture_setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!f)
-		return -1;
-	*state = f;
-	return 0;
-}
-
-static int fixture_teardown(void **state)
-{
-	struct fixture *f = *state;
-	config_free(&f->c);
-	free(f);
-	return 0;
-}
-
-static int parse(struct config *c, struct err *e, char **argv)
-{
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	return options_parse(argc, argv, c, e);
-}
-
-/* Expect a usage error; e->msg must be set. */
-static void assert_rejected(int r, const struct err *e)
-{
-	if (r != -EINVAL)
-		fail_msg("options_parse = %d, expected -EINVAL", r);
-	assert_int_equal(e->code, EINVAL);
-	assert_true(e->msg[0] != '\0');
-}
-
-static void assert_parsed(int r, const struct err *e)
-{
-	if (r != 0)
-		fail_msg("options_parse = %d: %s", r, e->msg);
-}
-
-/* Redirect a file descriptor into a temporary file for a while. */
-struct capture {
-	int fd, saved;
-	FILE *tmp;
-};
-
-static void capture_start(struct capture *cap, int fd)
-{
-	fflush(NULL);
-	cap->fd = fd;
-	cap->tmp = tmpfile();
-	assert_non_null(cap->tmp);
-	cap->saved = dup(fd);
-	assert_true(cap->saved >= 0);
-	assert_true(dup2(fileno(cap->tmp), fd) >= 0);
-}
-
-/* Stop capturing; returns what was written, to be freed. */
-static char *capture_stop(struct capture *cap)
-{
-	char *text = calloc(4097, 1);
-	fflush(NULL);
-	dup2(cap->saved, cap->fd);
-	close(cap->saved);
-	rewind(cap->tmp);
-	assert_non_null(text);
-	size_t n = fread(text, 1, 4096, cap->tmp);
-	text[n] = '\0';
-	fclose(cap->tmp);
-	return text;
-}
+#include "options-fixture.h"
 
 static char *host_machine_name(void)
 {
@@ -281,66 +194,6 @@ static void test_private_users_bogus_rejected(void **state)
 	assert_contains(f->e.msg, "bogus");
 }
 
-/* ---- bad options ------------------------------------------------------ */
-
-/* Parse expecting a usage error, and nothing printed by getopt. */
-static void parse_rejected_silently(struct fixture *f, char **argv)
-{
-	struct capture cap;
-	capture_start(&cap, STDERR_FILENO);
-	int r = parse(&f->c, &f->e, argv);
-	char *printed = capture_stop(&cap);
-	if (printed[0])
-		fail_msg("printed on stderr: \"%s\"", printed);
-	free(printed);
-	assert_rejected(r, &f->e);
-}
-
-static void test_unknown_long_option(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "--bogus", NULL });
-	assert_contains(f->e.msg, "--bogus");
-}
-
-static void test_unknown_short_option(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "-x", NULL });
-	assert_contains(f->e.msg, "-x");
-}
-
-static void test_unknown_short_option_in_a_group(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "-qx", NULL });
-	assert_contains(f->e.msg, "-x");
-}
-
-static void test_short_option_missing_value(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "-D", NULL });
-	assert_contains(f->e.msg, "-D");
-	assert_contains(f->e.msg, "value");
-}
-
-static void test_long_option_missing_value(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "--bind", NULL });
-	assert_contains(f->e.msg, "--bind");
-	assert_contains(f->e.msg, "value");
-}
-
-/* A flag given a value is named as typed, not as some other option. */
-static void test_flag_given_a_value_names_it(void **state)
-{
-	struct fixture *f = *state;
-	parse_rejected_silently(f, (char *[]){ "volspawn", "--private-network=yes", NULL });
-	assert_contains(f->e.msg, "--private-network");
-}
-
 /* ---- accumulating options --------------------------------------------- */
 
 static void test_binds_accumulate_in_order(void **state)
@@ -481,55 +334,6 @@ static void test_options_after_command_belong_to_it(void **state)
 	assert_null(f->c.command[5]);
 }
 
-/* ---- --help and --version --------------------------------------------- */
-
-/* Parse expecting 1; returns what went to stdout, to be freed. */
-static char *parse_printing(struct fixture *f, char **argv)
-{
-	struct capture cap;
-	capture_start(&cap, STDOUT_FILENO);
-	int r = parse(&f->c, &f->e, argv);
-	char *printed = capture_stop(&cap);
-	if (r != 1) {
-		free(printed);
-		fail_msg("options_parse = %d, expected 1", r);
-	}
-	return printed;
-}
-
-static void test_help(void **state)
-{
-	struct fixture *f = *state;
-	char *out = parse_printing(f, (char *[]){ "volspawn", "--help", NULL });
-	assert_contains(out, "Usage: volspawn");
-	free(out);
-}
-
-static void test_help_short(void **state)
-{
-	struct fixture *f = *state;
-	char *out = parse_printing(f, (char *[]){ "volspawn", "-h", NULL });
-	assert_contains(out, "Usage: volspawn");
-	free(out);
-}
-
-static void test_version(void **state)
-{
-	struct fixture *f = *state;
-	char *out = parse_printing(f, (char *[]){ "volspawn", "--version", NULL });
-	assert_string_equal(out, "volspawn " VERSION "\n");
-	free(out);
-}
-
-static void test_help_wins_over_later_errors(void **state)
-{
-	struct fixture *f = *state;
-	char *out = parse_printing(f, (char *[]){ "volspawn", "--help", "--bogus", NULL });
-	free(out);
-}
-
-#define options_test(t) cmocka_unit_test_setup_teardown(t, fixture_setup, fixture_teardown)
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,13 +362,6 @@ int main(void)
 		options_test(test_private_users_without_value_accepted),
 		options_test(test_private_users_bogus_rejected),
 
-		options_test(test_unknown_long_option),
-		options_test(test_unknown_short_option),
-		options_test(test_unknown_short_option_in_a_group),
-		options_test(test_short_option_missing_value),
-		options_test(test_long_option_missing_value),
-		options_test(test_flag_given_a_value_names_it),
-
 		options_test(test_binds_accumulate_in_order),
 		options_test(test_bad_bind_rejected),
 		options_test(test_tmpfs_accumulate_in_order),
@@ -582,11 +379,6 @@ int main(void)
 		options_test(test_command_double_dash_keeps_dashed_command),
 		options_test(test_command_at_first_non_option),
 		options_test(test_options_after_command_belong_to_it),
-
-		options_test(test_help),
-		options_test(test_help_short),
-		options_test(test_version),
-		options_test(test_help_wins_over_later_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

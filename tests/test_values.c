@@ -1,4 +1,6 @@
-/* test_values.c — the option-value parsers of cli/values.c. */
+/* test_values.c — the option-value parsers of cli/values.c: --volatile,
+ * --tmpfs, --rlimit, --setenv, --etc and --console. --bind's is in
+ * test_values_bind.c, the names' checks in test_values_names.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -6,7 +8,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -16,12 +17,6 @@
 	do {                                                                     \
 		if (!strstr((haystack), (needle)))                               \
 			fail_msg("\"%s\" does not contain \"%s\"", (haystack), (needle)); \
-	} while (0)
-
-#define assert_not_contains(haystack, needle)                                    \
-	do {                                                                     \
-		if (strstr((haystack), (needle)))                                \
-			fail_msg("\"%s\" contains \"%s\"", (haystack), (needle)); \
 	} while (0)
 
 /* ---- value_volatile ---------------------------------------------------- */
@@ -74,189 +69,6 @@ static void test_volatile_bad_value_names_it(void **state)
 	assert_int_equal(value_volatile("sometimes", &m, &e), -EINVAL);
 	assert_int_equal(e.code, EINVAL);
 	assert_contains(e.msg, "sometimes");
-}
-
-/* ---- value_bind -------------------------------------------------------- */
-
-/* Parse a spec that must be accepted; the caller frees b. */
-static void bind_ok(const char *s, bool ro, struct bind *b)
-{
-	struct err e = { 0 };
-	int r = value_bind(s, ro, b, &e);
-	if (r != 0)
-		fail_msg("value_bind(\"%s\") = %d: %s", s, r, e.msg);
-}
-
-/* Parse a spec that must be rejected with EINVAL; e gets the message. */
-static void bind_rejected(const char *s, bool ro, struct err *e)
-{
-	struct bind b = { 0 };
-	int r = value_bind(s, ro, &b, e);
-	if (r == 0)
-		value_bind_free(&b);
-	if (r != -EINVAL)
-		fail_msg("value_bind(\"%s\") = %d, expected -EINVAL", s, r);
-	assert_int_equal(e->code, EINVAL);
-	assert_true(e->msg[0] != '\0');
-}
-
-static void test_bind_source_only_binds_to_same_path(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data", false, &b);
-	assert_string_equal(b.src, "/srv/data");
-	assert_string_equal(b.dst, "/srv/data");
-	value_bind_free(&b);
-}
-
-static void test_bind_source_and_destination(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data:/mnt/data", false, &b);
-	assert_string_equal(b.src, "/srv/data");
-	assert_string_equal(b.dst, "/mnt/data");
-	value_bind_free(&b);
-}
-
-static void test_bind_empty_destination_means_source(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data::norbind", false, &b);
-	assert_string_equal(b.src, "/srv/data");
-	assert_string_equal(b.dst, "/srv/data");
-	assert_false(b.recursive);
-	value_bind_free(&b);
-}
-
-static void test_bind_is_recursive_by_default(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data:/mnt", false, &b);
-	assert_true(b.recursive);
-	value_bind_free(&b);
-}
-
-static void test_bind_norbind_option(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data:/mnt:norbind", false, &b);
-	assert_false(b.recursive);
-	value_bind_free(&b);
-}
-
-static void test_bind_rbind_option(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data:/mnt:rbind", false, &b);
-	assert_true(b.recursive);
-	value_bind_free(&b);
-}
-
-static void test_bind_escaped_colons_stay_in_paths(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/a\\:b:/mnt/c\\:d:norbind", false, &b);
-	assert_string_equal(b.src, "/srv/a:b");
-	assert_string_equal(b.dst, "/mnt/c:d");
-	assert_false(b.recursive);
-	value_bind_free(&b);
-}
-
-static void test_bind_read_only_flag_is_passed_through(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/data", true, &b);
-	assert_true(b.read_only);
-	value_bind_free(&b);
-	bind_ok("/srv/data", false, &b);
-	assert_false(b.read_only);
-	value_bind_free(&b);
-}
-
-static void test_bind_relative_source_rejected(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("srv/data:/mnt", false, &e);
-	assert_contains(e.msg, "srv/data");
-}
-
-static void test_bind_relative_destination_rejected(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("/srv/data:mnt", false, &e);
-	assert_contains(e.msg, "'mnt'");
-}
-
-static void test_bind_dot_dot_component_rejected(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("/srv/../etc", false, &e);
-	bind_rejected("/srv/data:/mnt/..", false, &e);
-	bind_rejected("/srv/./data", false, &e);
-}
-
-static void test_bind_dots_inside_names_allowed(void **state)
-{
-	struct bind b;
-	(void)state;
-	bind_ok("/srv/..data:/mnt/x..", false, &b);
-	assert_string_equal(b.src, "/srv/..data");
-	assert_string_equal(b.dst, "/mnt/x..");
-	value_bind_free(&b);
-}
-
-static void test_bind_too_many_fields_rejected(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("/a:/b:rbind:/c", false, &e);
-}
-
-static void test_bind_unknown_option_rejected(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("/a:/b:ro", false, &e);
-	assert_contains(e.msg, "'ro'");
-}
-
-static void test_bind_message_names_bind(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("relative", false, &e);
-	assert_contains(e.msg, "--bind=");
-	assert_not_contains(e.msg, "--bind-ro");
-}
-
-static void test_bind_message_names_bind_ro(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("relative", true, &e);
-	assert_contains(e.msg, "--bind-ro=");
-	bind_rejected("/a:/b:rbind:/c", true, &e);
-	assert_contains(e.msg, "--bind-ro=");
-}
-
-/* The option name should be in every value_bind message, including this one. */
-static void test_bind_unknown_option_message_names_bind_ro(void **state)
-{
-	struct err e = { 0 };
-	(void)state;
-	bind_rejected("/a:/b:ro", true, &e);
-	assert_contains(e.msg, "--bind-ro");
 }
 
 /* ---- value_tmpfs ------------------------------------------------------- */
@@ -409,159 +221,6 @@ static void test_setenv_bad_name_characters_rejected(void **state)
 	setenv_rejected("FOO$=x");
 }
 
-/* ---- value_hostname_valid / value_hostname_cleanup ---------------------- */
-
-static void test_hostname_valid_accepts(void **state)
-{
-	char max[65];
-	(void)state;
-	memset(max, 'a', 64);
-	max[64] = '\0';
-	assert_true(value_hostname_valid("localhost"));
-	assert_true(value_hostname_valid("a"));
-	assert_true(value_hostname_valid("web-01.example.COM"));
-	assert_true(value_hostname_valid(max));
-}
-
-static void test_hostname_valid_rejects_bad_length(void **state)
-{
-	char long_name[66];
-	(void)state;
-	memset(long_name, 'a', 65);
-	long_name[65] = '\0';
-	assert_false(value_hostname_valid(""));
-	assert_false(value_hostname_valid(long_name));
-}
-
-static void test_hostname_valid_rejects_bad_dots(void **state)
-{
-	(void)state;
-	assert_false(value_hostname_valid(".example"));
-	assert_false(value_hostname_valid("example."));
-	assert_false(value_hostname_valid("a..b"));
-	assert_false(value_hostname_valid("."));
-}
-
-static void test_hostname_valid_rejects_bad_characters(void **state)
-{
-	(void)state;
-	assert_false(value_hostname_valid("a b"));
-	assert_false(value_hostname_valid("a/b"));
-	assert_false(value_hostname_valid("a!b"));
-	assert_false(value_hostname_valid("h\xc3\xa9llo"));
-}
-
-static void cleanup_is(const char *in, const char *expected)
-{
-	char buf[256];
-	snprintf(buf, sizeof buf, "%s", in);
-	value_hostname_cleanup(buf);
-	assert_string_equal(buf, expected);
-}
-
-static void test_hostname_cleanup_lowercases(void **state)
-{
-	(void)state;
-	cleanup_is("My.Host-1", "my.host-1");
-}
-
-static void test_hostname_cleanup_drops_bad_characters(void **state)
-{
-	(void)state;
-	cleanup_is("fedora 40 (server)!", "fedora40server");
-}
-
-static void test_hostname_cleanup_fixes_dots(void **state)
-{
-	(void)state;
-	cleanup_is("..a...b..", "a.b");
-}
-
-static void test_hostname_cleanup_nothing_left(void **state)
-{
-	(void)state;
-	cleanup_is("!!! ///", "");
-}
-
-static void test_hostname_cleanup_truncates_to_64(void **state)
-{
-	char in[101], out[65];
-	(void)state;
-	memset(in, 'A', 100);
-	in[100] = '\0';
-	memset(out, 'a', 64);
-	out[64] = '\0';
-	cleanup_is(in, out);
-}
-
-/* A long name whose 64th byte is a dot must still come out valid. */
-static void test_hostname_cleanup_truncation_leaves_valid_name(void **state)
-{
-	char buf[128];
-	(void)state;
-	memset(buf, 'a', 63);
-	strcpy(buf + 63, ".example");
-	value_hostname_cleanup(buf);
-	if (!value_hostname_valid(buf))
-		fail_msg("cleanup gave an invalid host name \"%s\"", buf);
-}
-
-/* ---- value_user_name_valid --------------------------------------------- */
-
-static void test_user_name_valid_accepts(void **state)
-{
-	char max[33];
-	(void)state;
-	memset(max, 'u', 32);
-	max[32] = '\0';
-	assert_true(value_user_name_valid("root"));
-	assert_true(value_user_name_valid("_apt"));
-	assert_true(value_user_name_valid("systemd-network"));
-	assert_true(value_user_name_valid("first.last"));
-	assert_true(value_user_name_valid("host$"));
-	assert_true(value_user_name_valid(max));
-}
-
-static void test_user_name_valid_rejects_bad_length(void **state)
-{
-	char long_name[34];
-	(void)state;
-	memset(long_name, 'u', 33);
-	long_name[33] = '\0';
-	assert_false(value_user_name_valid(""));
-	assert_false(value_user_name_valid(long_name));
-}
-
-static void test_user_name_valid_rejects_bad_start(void **state)
-{
-	(void)state;
-	assert_false(value_user_name_valid("-user"));
-	assert_false(value_user_name_valid("1000"));
-}
-
-static void test_user_name_valid_rejects_bad_characters(void **state)
-{
-	(void)state;
-	assert_false(value_user_name_valid("us$er"));
-	assert_false(value_user_name_valid("a b"));
-	assert_false(value_user_name_valid("a:b"));
-	assert_false(value_user_name_valid("a/b"));
-}
-
-/* No shadow-utils version accepts these. */
-static void test_user_name_valid_rejects_lone_dollar(void **state)
-{
-	(void)state;
-	assert_false(value_user_name_valid("$"));
-}
-
-static void test_user_name_valid_rejects_dot_names(void **state)
-{
-	(void)state;
-	assert_false(value_user_name_valid("."));
-	assert_false(value_user_name_valid(".."));
-}
-
 /* ---- value_etc ------------------------------------------------------- */
 
 static void test_etc_modes(void **state)
@@ -625,24 +284,6 @@ int main(void)
 		cmocka_unit_test(test_volatile_without_value_is_yes),
 		cmocka_unit_test(test_volatile_bad_value_names_it),
 
-		cmocka_unit_test(test_bind_source_only_binds_to_same_path),
-		cmocka_unit_test(test_bind_source_and_destination),
-		cmocka_unit_test(test_bind_empty_destination_means_source),
-		cmocka_unit_test(test_bind_is_recursive_by_default),
-		cmocka_unit_test(test_bind_norbind_option),
-		cmocka_unit_test(test_bind_rbind_option),
-		cmocka_unit_test(test_bind_escaped_colons_stay_in_paths),
-		cmocka_unit_test(test_bind_read_only_flag_is_passed_through),
-		cmocka_unit_test(test_bind_relative_source_rejected),
-		cmocka_unit_test(test_bind_relative_destination_rejected),
-		cmocka_unit_test(test_bind_dot_dot_component_rejected),
-		cmocka_unit_test(test_bind_dots_inside_names_allowed),
-		cmocka_unit_test(test_bind_too_many_fields_rejected),
-		cmocka_unit_test(test_bind_unknown_option_rejected),
-		cmocka_unit_test(test_bind_message_names_bind),
-		cmocka_unit_test(test_bind_message_names_bind_ro),
-		cmocka_unit_test(test_bind_unknown_option_message_names_bind_ro),
-
 		cmocka_unit_test(test_tmpfs_default_options),
 		cmocka_unit_test(test_tmpfs_empty_options_get_default),
 		cmocka_unit_test(test_tmpfs_custom_options_kept_verbatim),
@@ -656,24 +297,6 @@ int main(void)
 		cmocka_unit_test(test_setenv_empty_name_rejected),
 		cmocka_unit_test(test_setenv_name_starting_with_digit_rejected),
 		cmocka_unit_test(test_setenv_bad_name_characters_rejected),
-
-		cmocka_unit_test(test_hostname_valid_accepts),
-		cmocka_unit_test(test_hostname_valid_rejects_bad_length),
-		cmocka_unit_test(test_hostname_valid_rejects_bad_dots),
-		cmocka_unit_test(test_hostname_valid_rejects_bad_characters),
-		cmocka_unit_test(test_hostname_cleanup_lowercases),
-		cmocka_unit_test(test_hostname_cleanup_drops_bad_characters),
-		cmocka_unit_test(test_hostname_cleanup_fixes_dots),
-		cmocka_unit_test(test_hostname_cleanup_nothing_left),
-		cmocka_unit_test(test_hostname_cleanup_truncates_to_64),
-		cmocka_unit_test(test_hostname_cleanup_truncation_leaves_valid_name),
-
-		cmocka_unit_test(test_user_name_valid_accepts),
-		cmocka_unit_test(test_user_name_valid_rejects_bad_length),
-		cmocka_unit_test(test_user_name_valid_rejects_bad_start),
-		cmocka_unit_test(test_user_name_valid_rejects_bad_characters),
-		cmocka_unit_test(test_user_name_valid_rejects_lone_dollar),
-		cmocka_unit_test(test_user_name_valid_rejects_dot_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
