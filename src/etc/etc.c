@@ -244,7 +244,9 @@ static int seed_accounts(int dst, const struct bound_user *users, size_t n, stru
 		for (size_t i = 0; i < n; i++)
 			user_lines(pw, gr, &users[i]);
 	}
-	int r = (pw && fclose(pw) == 0) & (gr && fclose(gr) == 0) ? 0 : err_set(e, ENOMEM, "cannot write /etc/passwd: out of memory");
+	/* both closed, whatever the other did */
+	bool pw_ok = pw && fclose(pw) == 0, gr_ok = gr && fclose(gr) == 0;
+	int r = pw_ok && gr_ok ? 0 : err_set(e, ENOMEM, "cannot write /etc/passwd: out of memory");
 	if (r == 0)
 		r = write_new(dst, "passwd", passwd, plen, 0644, e);
 	if (r == 0)
