@@ -23,7 +23,6 @@ struct config;
 int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char *hostname,
 		 const struct bound_user *users, size_t n_users, struct err *e);
 
-
 /* nsswitch.conf text that has `systemd` on its passwd, group and shadow
  * lines, so users and groups from /run/host/userdb resolve: in (len bytes)
  * with " systemd" appended where it is missing and a "db: files systemd"

@@ -36,7 +36,6 @@ static int source_tree(struct layout *l, const char *what, uint64_t attr)
 	return tree_clone(AT_FDCWD, path, true, attr, -1);
 }
 
-
 /* Rows whose tree can be made before we have an identity in the namespace. */
 static bool early(const struct row *r)
 {

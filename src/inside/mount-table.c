@@ -24,7 +24,6 @@
 #define USRFS_OPTIONS FS_OPTS("rootmode", "40000", "user_id", "0", "group_id", "0", "allow_other", NULL, \
 			      "default_permissions", NULL)
 
-
 /* The container, top to bottom; sizes and modes as systemd-nspawn's. */
 const struct row mount_table[] = {
 /*	 kind   where                         what                   options / contents                            attr                     mode   when */
@@ -128,7 +127,6 @@ const struct row mount_table[] = {
 	{ OVERLAY_DIR, "/etc/ssl/certs",       "host:/etc/ssl/certs", OVERLAY_OPTS,                                 0,                       0755,  V_YES | HOST_ETC },
 	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC | LATE },
 };
-
 
 const size_t mount_table_size = sizeof mount_table / sizeof mount_table[0];
 
