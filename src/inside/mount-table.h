@@ -33,6 +33,7 @@ enum kind {
 	CREDS,     /* a filesystem of type `what` holding the credentials, sealed (creds/creds-io.c) */
 	SUDOERS,   /* --bind-user-sudo's drop-in (etc/sudoers.c) */
 	AUTOLOGIN, /* --autologin's console-getty drop-in (etc/autologin.c) */
+	POLKIT,    /* the bound users may power off and reboot (etc/polkit.c) */
 	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c) */
 };
 
