@@ -21,6 +21,36 @@ proc boot {args} {
 	}
 }
 
+# Start volspawnctl with these arguments, as the test user.
+proc ctl {args} {
+	global env spawn_id
+	if {[exec id -un] eq $env(VS_USER)} {
+		spawn $env(VSCTL) {*}$args
+	} else {
+		spawn runuser -u $env(VS_USER) -- $env(VSCTL) {*}$args
+	}
+}
+
+# The same in the background, its output dropped; spawn_id stays.
+proc ctl_detached {args} {
+	global env
+	if {[exec id -un] eq $env(VS_USER)} {
+		exec $env(VSCTL) {*}$args >/dev/null 2>@1 &
+	} else {
+		exec runuser -u $env(VS_USER) -- $env(VSCTL) {*}$args >/dev/null 2>@1 &
+	}
+}
+
+# Wait for the spawned process to end; returns its exit status.
+proc ended {} {
+	expect {
+		eof {}
+		timeout { fail "it did not end" }
+	}
+	lassign [wait] pid spawnid os_error status
+	return $status
+}
+
 proc want {pattern what} {
 	expect {
 		-re $pattern { return $expect_out(0,string) }

@@ -52,6 +52,15 @@ static void choose(struct registry_dir *d)
 	}
 }
 
+static void close_fds(struct registry_dir *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->parent_fd >= 0)
+		close(d->parent_fd);
+	d->fd = d->parent_fd = -1;
+}
+
 int registry_dir_open(struct registry_dir *d, bool create, struct err *e)
 {
 	struct stat st;
@@ -61,12 +70,12 @@ int registry_dir_open(struct registry_dir *d, bool create, struct err *e)
 		return err_sys(e, -d->parent_fd, "cannot open /tmp to keep track of the twins");
 	if (create && mkdirat(d->parent_fd, d->leaf, 0700) < 0 && errno != EEXIST) {
 		int r = err_sys(e, errno, "cannot create %s to keep track of the twins", d->path);
-		registry_dir_close(d);
+		close_fds(d);
 		return r;
 	}
 	d->fd = openat(d->parent_fd, d->leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d->fd < 0 && errno == ENOENT && !create) {
-		registry_dir_close(d);
+		close_fds(d);
 		return -ENOENT;
 	}
 	if (d->fd < 0 || fstat(d->fd, &st) < 0 || st.st_uid != getuid() || (st.st_mode & 077)) {
@@ -74,7 +83,7 @@ int registry_dir_open(struct registry_dir *d, bool create, struct err *e)
 				? err_sys(e, errno, "cannot open %s, where volspawn keeps track of the twins", d->path)
 				: err_set(e, EPERM, "%s is not a private directory of yours, so volspawn cannot keep track of its twins there; remove it, or set XDG_RUNTIME_DIR to a directory of yours",
 					  d->path);
-		registry_dir_close(d);
+		close_fds(d);   /* and it stays: it is not ours to judge */
 		return r;
 	}
 	return 0;
@@ -82,12 +91,7 @@ int registry_dir_open(struct registry_dir *d, bool create, struct err *e)
 
 void registry_dir_close(struct registry_dir *d)
 {
-	if (d->fd >= 0)
-		close(d->fd);
-	if (d->parent_fd >= 0) {
-		if (d->fd >= 0)
-			unlinkat(d->parent_fd, d->leaf, AT_REMOVEDIR);   /* fails while it holds entries */
-		close(d->parent_fd);
-	}
-	d->fd = d->parent_fd = -1;
+	if (d->fd >= 0 && d->parent_fd >= 0)
+		unlinkat(d->parent_fd, d->leaf, AT_REMOVEDIR);   /* fails while it holds entries */
+	close_fds(d);
 }
