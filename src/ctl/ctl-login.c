@@ -48,7 +48,7 @@ int ctl_login(const struct ctl_opts *o)
 		if (pid > 0) {
 			char banner[160];
 			snprintf(banner, sizeof banner, "connected to %s; press ^] three times within 1s to leave.", o->machine);
-			status = session_run(pid, sock, SIGTERM, o->quiet ? NULL : banner);
+			status = session_run(pid, sock, SIGTERM, o->quiet ? NULL : banner, SESSION_FEED_NONE);
 		}
 	}
 	if (e.code) {

@@ -114,20 +114,24 @@ int ctl_shell(const struct ctl_opts *o)
 	const char *name = split_user(o->machine, user, sizeof user);
 	struct shell_job j = { .twin = name, .user = user[0] ? user : o->user, .argv = o->command, .setenv = o->setenv,
 			       .n_setenv = o->n_setenv, .pty = session_on_terminal() };
+	struct session_feed feed = SESSION_FEED_NONE;
 	if (twin_find(name, &t, &e) < 0 || twin_ns_open(t.leader, &ns, &e) < 0) {
 		ctl_print(&e);
 		twin_free(&t);
 		return 1;
 	}
 	int sock, status = 1;
-	pid_t pid = worker_start(&ns, t.entry.boot ? bus_worker : exec_worker, &j, &sock, &e);
+	/* a command of ours joins directly and may have our terminal as it is */
+	pid_t pid = t.entry.boot && !j.pty && isatty(0) && session_feed_start(&feed, &e) < 0
+			    ? -1 : worker_start(&ns, t.entry.boot ? bus_worker : exec_worker, &j, &sock, &e);
 	twin_ns_close(&ns);
-	if (pid < 0)
+	if (pid < 0) {
+		session_feed_stop(&feed);
 		ctl_print(&e);
-	else {
+	} else {
 		char banner[160];
 		snprintf(banner, sizeof banner, "connected to %s; press ^] three times within 1s to leave.", name);
-		status = session_run(pid, sock, SIGHUP, o->quiet ? NULL : banner);
+		status = session_run(pid, sock, SIGHUP, o->quiet ? NULL : banner, feed);
 	}
 	twin_free(&t);
 	return status;

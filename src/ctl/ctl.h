@@ -65,12 +65,23 @@ void twin_ns_close(struct twin_ns *ns);
  * worker's errors ride on it. Returns its pid, *sock our end. */
 pid_t worker_start(struct twin_ns *ns, int (*fn)(void *arg, int sock), void *arg, int *sock, struct err *e);
 
+/* Our stdin, a terminal, passed on as a pipe: a booted twin's systemd
+ * would make a terminal its service's own (chown), and may not make the
+ * host's anyone's. From session_feed_start on, our fd 0 is the pipe's
+ * reading end, for the worker to inherit; session_run feeds it. */
+struct session_feed {
+	int from, to;             /* our terminal, the pipe's writing end; -1: none */
+};
+#define SESSION_FEED_NONE ((struct session_feed){ -1, -1 })
+int session_feed_start(struct session_feed *f, struct err *e);
+void session_feed_stop(struct session_feed *f);
+
 /* The host's side while a worker runs: the pty master it may send (relayed
  * like the console, the banner printed first unless NULL), signals passed
- * on to it, its errors printed. Returns its exit status. escape_signal:
- * what the worker gets when the user leaves with ^]^]^] or the terminal
- * goes (the pty is closed, too). */
-int session_run(pid_t worker, int sock, int escape_signal, const char *banner);
+ * on to it, its errors printed, the feed fed (and stopped). Returns its
+ * exit status. escape_signal: what the worker gets when the user leaves
+ * with ^]^]^] or the terminal goes (the pty is closed, too). */
+int session_run(pid_t worker, int sock, int escape_signal, const char *banner, struct session_feed feed);
 
 /* Whether a session gets a pty: stdin and stdout are terminals. */
 bool session_on_terminal(void);
