@@ -204,23 +204,37 @@ registry_dir() {
 }
 
 # Start a twin of the test user in the background, named NAME: booted
-# ones in the delegated cgroup. Its output goes to $BATS_TEST_TMPDIR/twin.NAME.
+# ones in the delegated cgroup. Its output goes to $BATS_FILE_TMPDIR/twin.NAME,
+# its exit status to twin.NAME.status when it ends: a twin started by
+# setup_file is no child of the test's shell, which cannot wait for it.
 start_twin() { # name volspawn-args...
-	local name=$1
+	local name=$1 out=$BATS_FILE_TMPDIR/twin.$1
 	shift
-	if [ -n "$VS_CGROUP" ]; then
-		sh -c 'echo $$ > "$VS_CGROUP/cgroup.procs" && cd / && exec runuser -u "$VS_USER" -- "$@"' sh "$VS" -M "$name" "$@"
-	else
-		as_user "$VS" -M "$name" "$@"
-	fi < /dev/null > "$BATS_TEST_TMPDIR/twin.$name" 2>&1 3>&- &
-	echo $! > "$BATS_TEST_TMPDIR/twin.$name.pid"
+	rm -f "$out.status"
+	(
+		rc=0   # not $? after it: the test's errexit would end the subshell first
+		if [ -n "$VS_CGROUP" ]; then
+			sh -c 'echo $$ > "$VS_CGROUP/cgroup.procs" && cd / && exec runuser -u "$VS_USER" -- "$@"' sh "$VS" -M "$name" "$@"
+		else
+			as_user "$VS" -M "$name" "$@"
+		fi > "$out" 2>&1 || rc=$?
+		echo "$rc" > "$out.status"
+	) < /dev/null > /dev/null 2>&1 3>&- &
 }
 
-# Wait for it to end: $TWIN_STATUS is its exit status. (Not in a $(...):
-# a subshell cannot wait for its parent's children.)
+# Wait (up to 60 s) for it to end: $TWIN_STATUS is its exit status.
 wait_twin() { # name
-	TWIN_STATUS=0
-	wait "$(cat "$BATS_TEST_TMPDIR/twin.$1.pid")" || TWIN_STATUS=$?
+	local f=$BATS_FILE_TMPDIR/twin.$1.status _
+	for _ in $(seq 600); do
+		[ -s "$f" ] && break
+		sleep 0.1
+	done
+	TWIN_STATUS=$(cat "$f")
+}
+
+# What the twin printed.
+twin_output() { # name
+	cat "$BATS_FILE_TMPDIR/twin.$1"
 }
 
 # Whether volspawnctl lists it with a leader: it runs in its own root.

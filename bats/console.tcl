@@ -1,4 +1,5 @@
-# Driving a booted container's console through a real pty, for boot.bats.
+# Driving a booted container's console through a real pty, for boot.bats
+# (and volspawnctl's shells and logins, for ctl.bats).
 # The container runs as $VS_USER in the delegated cgroup $VS_CGROUP (when
 # the suite runs as root); volspawn is $VS.
 
@@ -21,24 +22,19 @@ proc boot {args} {
 	}
 }
 
-# Start volspawnctl with these arguments, as the test user.
-proc ctl {args} {
+# Start a command as the test user; volspawnctl with these arguments.
+proc user_spawn {args} {
 	global env spawn_id
 	if {[exec id -un] eq $env(VS_USER)} {
-		spawn $env(VSCTL) {*}$args
+		spawn {*}$args
 	} else {
-		spawn runuser -u $env(VS_USER) -- $env(VSCTL) {*}$args
+		spawn runuser -u $env(VS_USER) -- {*}$args
 	}
 }
 
-# The same in the background, its output dropped; spawn_id stays.
-proc ctl_detached {args} {
+proc ctl {args} {
 	global env
-	if {[exec id -un] eq $env(VS_USER)} {
-		exec $env(VSCTL) {*}$args >/dev/null 2>@1 &
-	} else {
-		exec runuser -u $env(VS_USER) -- $env(VSCTL) {*}$args >/dev/null 2>@1 &
-	}
+	uplevel 1 [list user_spawn $env(VSCTL) {*}$args]
 }
 
 # Wait for the spawned process to end; returns its exit status.

@@ -2,19 +2,29 @@
 # volspawnctl: the user's running twins, listed, entered and stopped from a
 # second terminal, as an ordinary user. Booted twins run in the background
 # (their console in a file); the shells and logins on a terminal are driven
-# through a pty (bats/console.tcl).
+# through a pty (bats/console.tcl). A boot costs seconds: the first tests
+# share one, booted by setup_file and powered off by the last of them.
 
 load common
 
 setup_file() {
 	console_env
+	snapshot_host
+	export FILE_HOST_MOUNTS=$HOST_MOUNTS FILE_HOST_TMP=$HOST_TMP
+	boot_twin ctlbox
 }
 
 setup() {
 	snapshot_host
 }
 
+# One failed test must not leave a twin running into the next; the shared
+# one runs on while its tests pass.
 teardown() {
+	[ -n "${BATS_TEST_COMPLETED:-}" ] || kill_leftovers
+}
+
+teardown_file() {
 	kill_leftovers
 }
 
@@ -34,9 +44,18 @@ boot_twin() { # name [volspawn args]
 	start_twin "$name" -b --bind-user="$VS_USER" --set-credential=passwd.hashed-password.root:"$VS_ROOT_HASH" "$@"
 }
 
-@test "ctl: a booted twin: listed; commands run as root and as the bound user, exit status and pipes passed on, a session of logind's; poweroff ends volspawn with 0" {
-	boot_twin ctlbox
-	# a twin still starting is waited for: listed (its name taken) is enough
+# No session on a pty, no sleep of a shell left: what the pty tests leave.
+nothing_on_a_pty() { # name
+	! vsctl shell "$1" -- sh -c 'loginctl list-sessions --no-legend | grep pts/; pgrep -x sleep' | grep -q .
+}
+
+# What systemd's SIGUSR2 makes it log: its state.
+dumped() { # name
+	vsctl shell "$1" -- journalctl -b _PID=1 -o cat --no-pager | grep -q '^Manager: systemd'
+}
+
+@test "ctl: a booted twin: listed; commands run as root and as the bound user, exit status and pipes passed on, a session of logind's" {
+	# one still starting is waited for: listed (its name taken) is enough
 	eventually twin_listed ctlbox
 	run vsctl shell ctlbox -- id -u
 	assert_success
@@ -75,44 +94,36 @@ boot_twin() { # name [volspawn args]
 	run vsctl shell no-such-user@ctlbox -- true
 	assert_failure 1
 	assert_output "volspawnctl: ctlbox has no user no-such-user (systemd's status 217/USER)"
-	run vsctl poweroff ctlbox
-	assert_success
-	assert_output ""
-	# poweroff waits until the twin is gone
-	run vsctl list --no-legend
-	assert_output ""
-	wait_twin ctlbox
-	assert_equal "$TWIN_STATUS" 0
-	assert_all_gone
 }
 
-@test "ctl: a booted twin from a second terminal: the user's shell on a pty, in a session loginctl lists, with its exit status; a root login on a new pty; ^] three times leaves" {
+@test "ctl: a booted twin from a second terminal: the user's shell on a pty, in a session loginctl lists, with its exit status; output piped, the terminal as input; a root shell, ^] three times leaves; a root login on a new pty" {
+	eventually twin_running ctlbox
 	console <<-'EOF'
-	boot -M ctlpty --bind-user=$env(VS_USER) --set-credential=passwd.hashed-password.root:$env(VS_ROOT_HASH)
-	set console $spawn_id
-	want {login: $} "the console's login:"
-	ctl shell $env(VS_USER)@ctlpty
-	want {connected to ctlpty; press \^\] three times within 1s to leave} "the banner"
+	ctl shell $env(VS_USER)@ctlbox
+	want {connected to ctlbox; press \^\] three times within 1s to leave} "the banner"
 	want {[$] $} "the user's shell"
 	sh {id -un; tty; t=$(tty | cut -d/ -f3-); loginctl --no-pager list-sessions --no-legend | awk -v t="$t" '$NF == t' | wc -l; echo $XDG_RUNTIME_DIR}
 	send "exit 3\r"
 	puts "\nSHELL EXIT: [ended]"
-	ctl shell ctlpty
+	user_spawn sh -c {{ "$0" shell "$1" -- sh -c 'read x; echo "got $x"; exit 6'; echo "piped exit $?" >&2; } | tr a-z A-Z} $env(VSCTL) $env(VS_USER)@ctlbox
+	sleep 1
+	send "hello\r"
+	want {GOT HELLO} "the command's output, through the pipe"
+	want {piped exit 6} "its exit status"
+	ended
+	ctl shell ctlbox
 	want {# $} "root's shell"
 	send "sleep 600\r"
 	sleep 0.5
 	send "\x1d\x1d\x1d"
 	puts "\nLEFT SHELL EXIT: [ended]"
-	ctl login ctlpty
+	ctl login ctlbox
 	login root mysecret
 	sh {id -un; tty}
 	send "\x1d\x1d\x1d"
 	puts "\nLOGIN EXIT: [ended]"
-	set spawn_id $console
-	ctl_detached poweroff ctlpty
-	finish
+	exit 0
 	EOF
-	assert_exit 0
 	assert_line --partial "SHELL EXIT: 3"
 	assert_line --partial "LEFT SHELL EXIT: 129"
 	assert_line --partial "LOGIN EXIT: 0"
@@ -123,7 +134,38 @@ boot_twin() { # name [volspawn args]
 	assert_line --index 3 /run/user/60514
 	assert_line --index 4 root
 	assert_line --index 5 --regexp '^/dev/pts/[0-9]+$'
-	assert_all_gone
+	# nothing of the shells and logins is left in it
+	eventually nothing_on_a_pty ctlbox
+}
+
+@test "ctl: a booted twin: kill signals its init; reboot from outside boots it afresh" {
+	eventually twin_running ctlbox
+	run dumped ctlbox
+	assert_failure
+	run vsctl kill ctlbox --kill-whom=leader --signal=SIGUSR2
+	assert_success
+	eventually dumped ctlbox
+	run vsctl shell ctlbox -- touch /etc/was-here
+	assert_success
+	local before
+	before=$(twin_leader ctlbox)
+	run vsctl reboot ctlbox
+	assert_success
+	eventually leader_changed ctlbox "$before"
+	run vsctl shell ctlbox -- ls /etc/was-here
+	assert_equal "$status" 2
+}
+
+@test "ctl: a booted twin: poweroff from outside waits until it is gone; volspawn exits 0, nothing is left" {
+	eventually twin_running ctlbox
+	run vsctl poweroff ctlbox
+	assert_success
+	assert_output ""
+	run vsctl list --no-legend
+	assert_output ""
+	wait_twin ctlbox
+	assert_equal "$TWIN_STATUS" 0
+	HOST_MOUNTS=$FILE_HOST_MOUNTS HOST_TMP=$FILE_HOST_TMP assert_all_gone
 }
 
 @test "ctl: the bound user powers the twin off and reboots it from its console, without a password" {
@@ -138,24 +180,20 @@ boot_twin() { # name [volspawn args]
 	EOF
 	assert_exit 0
 	refute_output --partial "AUTHENTICATING"
+	refute_output --partial "Access denied"
 	assert_all_gone
 }
 
-@test "ctl: a booted twin: reboot from outside boots it afresh, terminate kills it now" {
-	boot_twin ctlre
-	eventually twin_running ctlre
-	run vsctl shell ctlre -- touch /etc/was-here
+@test "ctl: a booted twin still starting is waited for; terminate kills it now" {
+	boot_twin ctlterm
+	eventually twin_listed ctlterm
+	run vsctl shell ctlterm -- systemctl is-system-running --wait
+	assert_line --regexp '^(running|degraded)$'
+	run vsctl terminate ctlterm
 	assert_success
-	local before
-	before=$(twin_leader ctlre)
-	run vsctl reboot ctlre
-	assert_success
-	eventually leader_changed ctlre "$before"
-	run vsctl shell ctlre -- ls /etc/was-here
-	assert_equal "$status" 2
-	run vsctl terminate ctlre
-	assert_success
-	wait_twin ctlre
+	run vsctl list --no-legend
+	assert_output ""
+	wait_twin ctlterm
 	assert_equal "$TWIN_STATUS" 1
 	assert_all_gone
 }
@@ -175,7 +213,7 @@ boot_twin() { # name [volspawn args]
 	assert_success
 	wait_twin ctlcmd
 	assert_equal "$TWIN_STATUS" 5
-	assert_equal "$(cat "$BATS_TEST_TMPDIR/twin.ctlcmd")" "got USR1"
+	assert_equal "$(twin_output ctlcmd)" "got USR1"
 	start_twin ctlcmd -- sleep 600
 	eventually twin_running ctlcmd
 	run vsctl poweroff ctlcmd
