@@ -18,12 +18,15 @@ static bool to_id(const char *s, size_t len, unsigned long *out)
 	char num[16];
 	if (len == 0 || len >= sizeof num)
 		return false;
+	for (size_t i = 0; i < len; i++)   /* strtoul would skip blanks, take signs */
+		if (s[i] < '0' || s[i] > '9')
+			return false;
 	memcpy(num, s, len);
 	num[len] = '\0';
 	char *end;
 	errno = 0;
 	*out = strtoul(num, &end, 10);
-	return !errno && *end == '\0' && num[0] != '-' && num[0] != '+' && *out < 0xffffffffUL;
+	return !errno && *end == '\0' && *out < 0xffffffffUL;
 }
 
 static void copy_field(char *out, size_t size, const char *s, size_t len)
