@@ -210,7 +210,8 @@ int registry_list(struct registry_entry **entries, size_t *n, struct err *e)
 		*n = 0;
 		return err_sys(e, -r, "cannot read %s", d.path);
 	}
-	qsort(*entries, *n, sizeof **entries, by_name);
+	if (*n > 0)   /* none: *entries is NULL, which qsort may not be given */
+		qsort(*entries, *n, sizeof **entries, by_name);
 	return 0;
 }
 
