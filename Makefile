@@ -1,15 +1,23 @@
 # volspawn — see README.md. Build knobs live in config.mk.
 include config.mk
 
-# Two programs: volspawn (src/main.c and every folder of src/ but usrfs/),
-# and volspawn-usrfs (src/usrfs/, the rootless server of /usr, linked with
-# libfuse3); the node table of the latter is unit-tested with the rest.
+# Three programs: volspawn (src/main.c and every folder of src/ but usrfs/
+# and ctl/), volspawn-usrfs (src/usrfs/, the rootless server of /usr,
+# linked with libfuse3) and volspawnctl (src/ctl/, which reaches running
+# twins; it links libsystemd, as nothing times its start-up). The node
+# table of the second and the passwd reader of the third are unit-tested
+# with the rest.
 USRFS_SRC = $(wildcard src/usrfs/*.c)
-SRC = src/main.c $(filter-out $(USRFS_SRC),$(wildcard src/*/*.c))
-LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c
+CTL_SRC = $(wildcard src/ctl/*.c)
+SRC = src/main.c $(filter-out $(USRFS_SRC) $(CTL_SRC),$(wildcard src/*/*.c))
+LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c src/ctl/ctl-passwd.c
+# what volspawnctl shares with volspawn: the registry of running twins,
+# the console relay, the channel, errors
+CTL_SHARED = $(wildcard src/front/registry*.c) $(wildcard src/console/*.c) src/lib/channel.c \
+	src/lib/clone-ns.c src/lib/err.c src/lib/io-util.c src/lib/json.c
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
-all: volspawn volspawn-usrfs
+all: volspawn volspawn-usrfs volspawnctl
 
 # Normal objects in build/, sanitized ones in build-asan/, each with the
 # headers it included (-MMD -MP: build/x/y.d, read below).
@@ -32,6 +40,12 @@ volspawn-usrfs: $(USRFS_SRC:src/%.c=build/%.o)
 
 build-asan/volspawn-usrfs: $(USRFS_SRC:src/%.c=build-asan/%.o)
 	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(FUSE_LIBS)
+
+volspawnctl: $(CTL_SRC:src/%.c=build/%.o) $(CTL_SHARED:src/%.c=build/%.o)
+	$(CC) $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(SYSTEMD_LIBS)
+
+build-asan/volspawnctl: $(CTL_SRC:src/%.c=build-asan/%.o) $(CTL_SHARED:src/%.c=build-asan/%.o)
+	$(CC) $(LDFLAGS) $(SAN_FLAGS) -o $@ $(filter %.c %.o,$^) $(SYSTEMD_LIBS)
 
 build/tests/%: tests/%.c $(LIBSRC:src/%.c=build/%.o)
 	@mkdir -p build/tests
@@ -59,7 +73,7 @@ build/tests/seccomp-run: tests/seccomp-run.c config.mk
 	@mkdir -p build/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 
-asan: build-asan/volspawn build-asan/volspawn-usrfs
+asan: build-asan/volspawn build-asan/volspawn-usrfs build-asan/volspawnctl
 
 unit: $(TESTS:%=build/tests/%)
 	@for t in $^; do echo "== $$t"; $$t || exit 1; done
@@ -75,22 +89,23 @@ unit-valgrind: $(VALGRIND_TESTS:%=build/tests/%)
 
 # The integration suite runs the installed program as an ordinary user;
 # helpers/run-bats installs it where that user can reach it.
-bats: volspawn volspawn-usrfs $(TOOLS)
+bats: volspawn volspawn-usrfs volspawnctl $(TOOLS)
 	helpers/run-bats $(CURDIR)/volspawn
 
-bats-asan: build-asan/volspawn build-asan/volspawn-usrfs volspawn-usrfs $(TOOLS)
+bats-asan: build-asan/volspawn build-asan/volspawn-usrfs build-asan/volspawnctl volspawn-usrfs $(TOOLS)
 	helpers/run-bats $(CURDIR)/build-asan/volspawn
 
 # Everything, plain and under ASan+UBSan.
 check: unit bats unit-asan bats-asan unit-valgrind
 
-install: volspawn volspawn-usrfs
+install: volspawn volspawn-usrfs volspawnctl
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 volspawn $(DESTDIR)$(BINDIR)/volspawn
+	install -m 0755 volspawnctl $(DESTDIR)$(BINDIR)/volspawnctl
 	install -m 0755 volspawn-usrfs $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/volspawn $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
+	rm -f $(DESTDIR)$(BINDIR)/volspawn $(DESTDIR)$(BINDIR)/volspawnctl $(DESTDIR)$(LIBEXECDIR)/volspawn-usrfs
 
 # As root: start-up against bubblewrap and nspawn, boot to login: against
 # nspawn, and /usr served (map) against bound (off).
@@ -100,7 +115,7 @@ bench: volspawn volspawn-usrfs
 	bench/ownership
 
 clean:
-	rm -rf build build-asan volspawn volspawn-usrfs
+	rm -rf build build-asan volspawn volspawn-usrfs volspawnctl
 
 # ---- fuzzing (fuzz/, README there) -----------------------------------------
 # One libFuzzer harness per parser of untrusted text: fuzz/NAME.c becomes

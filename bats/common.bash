@@ -4,6 +4,7 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
 VS=${VOLSPAWN:?run the suite through make check or helpers/run-bats}
+VSCTL=${VOLSPAWNCTL:-$(dirname "$VS")/volspawnctl}
 
 # Run a command as the unprivileged test user, from /.
 as_user() {
@@ -17,6 +18,11 @@ as_user() {
 # volspawn, rootless, as the test user.
 vs() {
 	as_user "$VS" "$@"
+}
+
+# volspawnctl, as the test user.
+vsctl() {
+	as_user "$VSCTL" "$@"
 }
 
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -155,7 +161,7 @@ kill_leftovers() {
 # What bats/console.tcl reads from the environment, and VS_ROOT_HASH: root's
 # password "mysecret", hashed for a credential. For setup_file.
 console_env() {
-	export VS VS_CGROUP VS_USER VS_ROOT_HASH
+	export VS VSCTL VS_CGROUP VS_USER VS_ROOT_HASH
 	VS_ROOT_HASH=$(echo mysecret | "$VS" hash-password)
 }
 
@@ -179,3 +185,64 @@ between_markers() {
 		sed -n '/^==BEGIN==$/,/^==END==$/p' | grep -v '^==[A-Z]*==$'
 }
 # ---- end of lifetime and load ----
+
+# ---- running twins (bats/ctl.bats) ----
+# Where volspawn registers the test user's running twins, as
+# src/front/registry-dir.c chooses: their runtime directory, else a
+# private one in /tmp. It exists only while a twin runs: temp_files sees
+# one left behind (in /tmp or the runtime directory).
+registry_dir() {
+	local uid
+	uid=$(id -u "$VS_USER")
+	if [ "$(id -un)" = "$VS_USER" ] && [ -n "${XDG_RUNTIME_DIR:-}" ] && [ "$(stat -c %u "$XDG_RUNTIME_DIR" 2>/dev/null)" = "$uid" ]; then
+		echo "$XDG_RUNTIME_DIR/volspawn"
+	elif [ "$(stat -c %u "/run/user/$uid" 2>/dev/null)" = "$uid" ]; then
+		echo "/run/user/$uid/volspawn"
+	else
+		echo "/tmp/volspawn-$uid"
+	fi
+}
+
+# Start a twin of the test user in the background, named NAME: booted
+# ones in the delegated cgroup. Its output goes to $BATS_FILE_TMPDIR/twin.NAME,
+# its exit status to twin.NAME.status when it ends: a twin started by
+# setup_file is no child of the test's shell, which cannot wait for it.
+start_twin() { # name volspawn-args...
+	local name=$1 out=$BATS_FILE_TMPDIR/twin.$1
+	shift
+	rm -f "$out.status"
+	(
+		rc=0   # not $? after it: the test's errexit would end the subshell first
+		if [ -n "$VS_CGROUP" ]; then
+			sh -c 'echo $$ > "$VS_CGROUP/cgroup.procs" && cd / && exec runuser -u "$VS_USER" -- "$@"' sh "$VS" -M "$name" "$@"
+		else
+			as_user "$VS" -M "$name" "$@"
+		fi > "$out" 2>&1 || rc=$?
+		echo "$rc" > "$out.status"
+	) < /dev/null > /dev/null 2>&1 3>&- &
+}
+
+# Wait (up to 60 s) for it to end: $TWIN_STATUS is its exit status.
+wait_twin() { # name
+	local f=$BATS_FILE_TMPDIR/twin.$1.status _
+	for _ in $(seq 600); do
+		[ -s "$f" ] && break
+		sleep 0.1
+	done
+	TWIN_STATUS=$(cat "$f")
+}
+
+# What the twin printed.
+twin_output() { # name
+	cat "$BATS_FILE_TMPDIR/twin.$1"
+}
+
+# Whether volspawnctl lists it with a leader: it runs in its own root.
+twin_running() { # name
+	vsctl list --no-legend | awk -v n="$1" '$1 == n && $2 != "-" { found = 1 } END { exit !found }'
+}
+
+twin_leader() { # name
+	vsctl list --no-legend | awk -v n="$1" '$1 == n { print $2 }'
+}
+# ---- end of running twins ----

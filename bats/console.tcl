@@ -1,4 +1,5 @@
-# Driving a booted container's console through a real pty, for boot.bats.
+# Driving a booted container's console through a real pty, for boot.bats
+# (and volspawnctl's shells and logins, for ctl.bats).
 # The container runs as $VS_USER in the delegated cgroup $VS_CGROUP (when
 # the suite runs as root); volspawn is $VS.
 
@@ -19,6 +20,31 @@ proc boot {args} {
 	} else {
 		spawn {*}$vs
 	}
+}
+
+# Start a command as the test user; volspawnctl with these arguments.
+proc user_spawn {args} {
+	global env spawn_id
+	if {[exec id -un] eq $env(VS_USER)} {
+		spawn {*}$args
+	} else {
+		spawn runuser -u $env(VS_USER) -- {*}$args
+	}
+}
+
+proc ctl {args} {
+	global env
+	uplevel 1 [list user_spawn $env(VSCTL) {*}$args]
+}
+
+# Wait for the spawned process to end; returns its exit status.
+proc ended {} {
+	expect {
+		eof {}
+		timeout { fail "it did not end" }
+	}
+	lassign [wait] pid spawnid os_error status
+	return $status
 }
 
 proc want {pattern what} {

@@ -42,6 +42,7 @@ struct config {
 	size_t n_setenv;
 	char *chdir;
 	char *machine;
+	bool machine_set;             /* given with --machine, not derived */
 	char *hostname;               /* defaults to machine */
 	bool private_network;
 	enum console_mode console;    /* how the container's console reaches us */

@@ -254,6 +254,7 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case 'M':
 		if (!value_hostname_valid(optarg))
 			return err_set(e, EINVAL, "--machine=%s: expected a valid host name (letters, digits, '-', '.')", optarg);
+		c->machine_set = true;   /* a name given is refused when taken; a default one gets a suffix */
 		return set_string(&c->machine, optarg);
 	case OPT_HOSTNAME:
 		if (!value_hostname_valid(optarg))

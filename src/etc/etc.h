@@ -54,5 +54,10 @@ int etc_fill(int root_fd, const char *where, const char *host_etc, const struct 
 int etc_write_sudoers(int root_fd, const char *path, mode_t mode, const struct bound_user *users, size_t n,
 		      struct err *e);
 
+/* --bind-user with --boot: a polkit rule at path (mode) letting users[0..n)
+ * power off, reboot and halt the twin without a password. */
+int etc_write_polkit(int root_fd, const char *path, mode_t mode, const struct bound_user *users, size_t n,
+		     struct err *e);
+
 /* --autologin: a console-getty drop-in at path (mode) logging user in. */
 int etc_write_autologin(int root_fd, const char *path, mode_t mode, const char *user, struct err *e);

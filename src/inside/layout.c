@@ -334,6 +334,8 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return etc_write_sudoers(l->root_fd, r->where, r->mode, l->ho->users, l->ho->n_users, e);
 	case AUTOLOGIN:
 		return etc_write_autologin(l->root_fd, r->where, r->mode, l->cfg->autologin, e);
+	case POLKIT:
+		return etc_write_polkit(l->root_fd, r->where, r->mode, l->ho->users, l->ho->n_users, e);
 	case OVERLAY_DIR:
 		return overlay_dir(l, r);
 	case ETC:

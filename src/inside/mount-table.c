@@ -128,6 +128,7 @@ const struct row mount_table[] = {
 	{ CREDS, CREDS_DIR,                  "ramfs",               RAMFS_CREDS,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
+	{ POLKIT, "/etc/polkit-1/rules.d/50-volspawn-bind-user.rules", NULL, NULL,                          0,                       0644,  V_YES | V_OVERLAY | BOOT | USERS },
 };
 
 const size_t mount_table_size = sizeof mount_table / sizeof mount_table[0];

@@ -34,6 +34,7 @@ enum kind {
 	CREDS,     /* a filesystem of type `what` holding the credentials, sealed (creds/creds-io.c) */
 	SUDOERS,   /* --bind-user-sudo's drop-in (etc/sudoers.c) */
 	AUTOLOGIN, /* --autologin's console-getty drop-in (etc/autologin.c) */
+	POLKIT,    /* the bound users may power off and reboot (etc/polkit.c) */
 	OVERLAY_DIR, /* the host directory `what`, writable and throwaway: an overlay whose
 		      * upper layer is on /run; skipped where the host has no such directory */
 	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c), copied
