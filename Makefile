@@ -6,7 +6,7 @@ include config.mk
 # libfuse3); the node table of the latter is unit-tested with the rest.
 USRFS_SRC = $(wildcard src/usrfs/*.c)
 SRC = src/main.c $(filter-out $(USRFS_SRC),$(wildcard src/*/*.c))
-LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c
+LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c src/usrfs/usrfs-view.c
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 
 all: volspawn volspawn-usrfs

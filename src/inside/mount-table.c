@@ -117,6 +117,8 @@ const struct row mount_table[] = {
 	{ CREDS, CREDS_DIR,                  "ramfs",               RAMFS_CREDS,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
+	/* after every mount of the builder's: none shows the host's processes */
+	{ COVERS, "each host procfs and sysfs below /", "tmpfs",      TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY },
 	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC },
 };
 

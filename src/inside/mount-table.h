@@ -34,6 +34,8 @@ enum kind {
 	SUDOERS,   /* --bind-user-sudo's drop-in (etc/sudoers.c) */
 	AUTOLOGIN, /* --autologin's console-getty drop-in (etc/autologin.c) */
 	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c) */
+	COVERS,    /* a `what` over each procfs and sysfs of the host's that the rows
+		    * above brought in with a tree, bind or home (inside/kernel-fs.c) */
 };
 
 enum when {
