@@ -100,10 +100,11 @@ int ownership_start_server(const char *program, int fuse_fd, int usr_fd, pid_t *
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
-	/* the fds land on 3 and 4, whichever numbers they had */
+	/* the fds land on 3 and 4 (without close-on-exec), whichever numbers
+	 * they had: moved above both first */
 	int null = open("/dev/null", O_RDWR);
-	int usr = fcntl(usr_fd, F_DUPFD_CLOEXEC, 5);
-	if (null < 0 || usr < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fuse_fd, 3) < 0 || dup2(usr, 4) < 0)
+	int fuse = fcntl(fuse_fd, F_DUPFD_CLOEXEC, 5), usr = fcntl(usr_fd, F_DUPFD_CLOEXEC, 5);
+	if (null < 0 || fuse < 0 || usr < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fuse, 3) < 0 || dup2(usr, 4) < 0)
 		_exit(1);
 	syscall(SYS_close_range, 5U, ~0U, 0U);
 	/* the served directory is the one the builder opened and checked,
