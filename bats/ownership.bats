@@ -59,7 +59,7 @@ as_1000() {
 	assert_success
 	assert_line --index 0 "0 0 4755"
 	assert_line --index 1 "0 0 4755"
-	assert_line --index 2 --regexp '^uid=1000 gid=1000 euid=0 '
+	assert_line --index 2 --regexp '^uid=1000 gid=1000 euid=0[( ]'
 	assert_line --index 3 1
 	# container root, still: the file belongs to the user's sub-range
 	assert_equal "$(stat -c %u "$X/made-by-setuid")" "$(subid_start /etc/subuid "$VS_USER")"

@@ -45,7 +45,7 @@ static void check_config(const struct config *c)
  * last --setenv of a name winning. */
 static void check_env(const struct config *c)
 {
-	char **env = env_build(c, "0123456789abcdef0123456789abcdef", "/run/host/credentials");
+	char **env = env_build(c, "0123456789abcdef0123456789abcdef", "/run/host/credentials", NULL);
 	size_t n = 0;
 	CHECK(env);
 	for (; env[n]; n++) {

@@ -301,7 +301,7 @@ static inline int populate(struct dirs *d, enum etc_mode mode, struct err *e)
 	assert_true(host >= 0 && dst >= 0);
 	e->code = 0;
 	e->msg[0] = '\0';
-	int r = etc_populate(host, dst, mode, "box", e);
+	int r = etc_populate(host, dst, mode, "box", NULL, 0, e);
 	close(host);
 	close(dst);
 	return r;

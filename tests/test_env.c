@@ -47,7 +47,7 @@ static void assert_env(char **env, const char *name, const char *value)
 static char **build(char **setenv_values, size_t n)
 {
 	struct config c = { .setenv = setenv_values, .n_setenv = n };
-	char **env = env_build(&c, UUID, NULL);
+	char **env = env_build(&c, UUID, NULL, NULL);
 	assert_non_null(env);
 	return env;
 }

@@ -18,6 +18,7 @@
 #include "cli/config.h"
 #include "cli/modes.h"
 #include "etc/etc.h"
+#include "inside/mount-table.h"
 #include "users/bind-user.h"
 
 /* ---- the rooms, against a temporary root -------------------------------- */
@@ -176,7 +177,7 @@ static void test_etc_fill_makes_way_for_firstboot(void **state)
 	put(r, "/host/locale.conf", "LANG=de_DE.UTF-8\n");
 	snprintf(host, sizeof host, "%s/host", r->path);
 	c.creds = (struct credentials){ &cred, 1 };
-	assert_int_equal(etc_fill(r->fd, "/etc", host, &c, &e), 0);
+	assert_int_equal(etc_fill(r->fd, "/etc", host, &c, NULL, 0, &e), 0);
 	snprintf(p, sizeof p, "%s/etc/timezone", r->path);
 	assert_int_equal(access(p, F_OK), -1);
 	snprintf(p, sizeof p, "%s/etc/locale.conf", r->path);
@@ -191,8 +192,21 @@ static void test_etc_fill_without_a_host_etc(void **state)
 	struct config c = { .etc_mode = ETC_BASE, .hostname = "box" };
 	struct err e = { 0 };
 	mk(r, "/etc");
-	assert_int_equal(etc_fill(r->fd, "/etc", "/nonexistent", &c, &e), -ENOENT);
+	assert_int_equal(etc_fill(r->fd, "/etc", "/nonexistent", &c, NULL, 0, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "cannot open /nonexistent"));
+}
+
+/* A home's path that cannot be made is one line naming it. */
+static void test_fresh_home_that_cannot_be_made(void **state)
+{
+	struct root *r = *state;
+	struct bound_user alice = { .name = "alice", .home = "/home/alice", .uid = 60514, .gid = 60514 };
+	struct row row = { .kind = FRESH_HOMES, .what = "tmpfs", .mode = 0700 };
+	struct config c = { 0 };
+	struct err e = { 0 };
+	put(r, "/home", "a file where the homes would be\n");
+	assert_int_equal(bind_user_fresh_homes(r->fd, &alice, 1, &c, &row, &e), -ENOTDIR);
+	assert_string_equal(e.msg, "cannot make a fresh home /home/alice for alice: Not a directory");
 }
 
 int main(void)
@@ -205,6 +219,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_userdb_records_of_each_user, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_etc_fill_makes_way_for_firstboot, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_etc_fill_without_a_host_etc, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_fresh_home_that_cannot_be_made, setup_root, teardown_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -39,6 +39,28 @@ static void test_defaults(void **state)
 	assert_false(f->c.private_network);
 	assert_false(f->c.console_set);
 	assert_false(f->c.quiet);
+	assert_int_equal(f->c.etc_mode, ETC_BASE);   /* the host's tools, for a command too */
+	assert_null(f->c.user);
+}
+
+static void test_user_takes_names_and_numbers(void **state)
+{
+	struct fixture *f = *state;
+	assert_parsed(PARSE(&f->c, &f->e, "-u", "alice", "--", "id"), &f->e);
+	assert_string_equal(f->c.user, "alice");
+	config_free(&f->c);
+	assert_parsed(PARSE(&f->c, &f->e, "--user=1000"), &f->e);
+	assert_string_equal(f->c.user, "1000");
+	config_free(&f->c);
+	assert_rejected(PARSE(&f->c, &f->e, "--user=a:b"), &f->e);
+	assert_string_equal(f->e.msg, "--user=a:b: expected a user name or a number");
+}
+
+static void test_user_refused_with_boot(void **state)
+{
+	struct fixture *f = *state;
+	assert_rejected(PARSE(&f->c, &f->e, "-b", "--user=alice"), &f->e);
+	assert_string_equal(f->e.msg, "--user=alice runs a command as that user; a booted system logs users in itself: give --autologin=alice");
 }
 
 static void test_default_machine_is_host_name(void **state)
@@ -338,6 +360,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		options_test(test_defaults),
+		options_test(test_user_takes_names_and_numbers),
+		options_test(test_user_refused_with_boot),
 		options_test(test_default_machine_is_host_name),
 		options_test(test_default_hostname_is_machine),
 		options_test(test_default_hostname_is_default_machine),

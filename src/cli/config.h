@@ -50,6 +50,8 @@ struct config {
 	char **bind_users;            /* --bind-user names, in order */
 	size_t n_bind_users;
 	char *autologin;              /* log this user in on the console */
+	char *user;                   /* --user: the command runs as this user inside */
+	bool here;                    /* --here: as you, in this directory (cli/here.c) */
 	bool bind_user_sudo;          /* a sudoers drop-in for the bound users */
 	enum etc_mode etc_mode;       /* what a volatile /etc holds */
 	bool etc_set;
@@ -60,5 +62,8 @@ struct config {
 	enum ownership ownership;     /* --private-users-ownership */
 	char **command;               /* NULL: root's login shell; with boot, init's arguments */
 };
+
+/* Append item (size bytes) to the array *array of *n items. -ENOMEM. */
+int config_push(void **array, size_t *n, size_t size, const void *item);
 
 void config_free(struct config *c);

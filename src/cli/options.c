@@ -1,5 +1,6 @@
 /* options.c — parsing the command line into struct config. */
 #include "cli/options.h"
+#include "cli/here.h"
 #include "cli/values.h"
 #include "console/console.h"
 #include "lib/mount-options.h"
@@ -58,6 +59,8 @@ static const struct option long_options[] = {
 	{ "root-password",   required_argument, NULL, OPT_ROOT_PASSWORD },
 	{ "bind-user-password", required_argument, NULL, OPT_BIND_USER_PASSWORD },
 	{ "rlimit",          required_argument, NULL, OPT_RLIMIT },
+	{ "user",            required_argument, NULL, 'u' },
+	{ "here",            no_argument,       NULL, 'H' },
 	{ "pipe",            no_argument,       NULL, 'P' },
 	{ "console",         required_argument, NULL, OPT_CONSOLE },
 	{ "quiet",           no_argument,       NULL, 'q' },
@@ -100,11 +103,14 @@ static void usage(void)
 	       "  -b --boot                 boot the tree's init; ARGS go to init\n"
 	       "     --bind-user=USER       bind a host user and their home (rootless: yourself)\n"
 	       "     --autologin=USER       log USER in on the console without a password\n"
+	       "  -u --user=NAME|UID        run the command as this user of the container\n"
+	       "  -H --here                 run the command as you, in the directory you are in,\n"
+	       "                            bound writable (your home inside is a fresh one)\n"
 	       "     --bind-user-sudo       the bound users may run anything as root with sudo,\n"
 	       "                            without a password (needs /usr's true owners)\n"
 	       "     --etc=empty|base|host  what the volatile /etc holds: nothing, what logging\n"
-	       "                            in needs (default with --boot), or all of the host's\n"
-	       "                            but its identity and secrets\n"
+	       "                            in and the host's tools need (default), or all of\n"
+	       "                            the host's but its identity and secrets\n"
 	       "     --set-credential=ID:VALUE\n"
 	       "                            a credential for the container (C escapes allowed)\n"
 	       "     --load-credential=ID:PATH\n"
@@ -118,17 +124,6 @@ static void usage(void)
 	       "  -q --quiet                no informational messages\n"
 	       "  -h --help                 this help\n"
 	       "     --version              print the version\n");
-}
-
-static int push(void **array, size_t *n, size_t size, const void *item)
-{
-	void *a = realloc(*array, (*n + 1) * size);
-	if (!a)
-		return -ENOMEM;
-	memcpy((char *)a + *n * size, item, size);
-	*array = a;
-	(*n)++;
-	return 0;
 }
 
 static int set_string(char **dst, const char *s)
@@ -229,20 +224,20 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 	case OPT_BIND_RO:
 		if ((r = value_bind(optarg, opt == OPT_BIND_RO, &b, e)) < 0)
 			return r;
-		if ((r = push((void **)&c->binds, &c->n_binds, sizeof b, &b)) < 0)
+		if ((r = config_push((void **)&c->binds, &c->n_binds, sizeof b, &b)) < 0)
 			value_bind_free(&b);
 		return r;
 	case OPT_TMPFS:
 		if ((r = value_tmpfs(optarg, &t, e)) < 0 || (r = tmpfs_options(&t, e)) < 0)
 			return r;
-		if ((r = push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
+		if ((r = config_push((void **)&c->tmpfs, &c->n_tmpfs, sizeof t, &t)) < 0)
 			value_tmpfs_free(&t);
 		return r;
 	case OPT_RLIMIT: {
 		struct limit lim;
 		if ((r = value_rlimit(optarg, &lim, e)) < 0)
 			return r;
-		return push((void **)&c->rlimits, &c->n_rlimits, sizeof lim, &lim);
+		return config_push((void **)&c->rlimits, &c->n_rlimits, sizeof lim, &lim);
 	}
 	case OPT_CHDIR:
 		if ((r = absolute_path("--chdir", optarg, e)) < 0)
@@ -253,7 +248,7 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 			return r;
 		if (!(s = strdup(optarg)))
 			return -ENOMEM;
-		if ((r = push((void **)&c->setenv, &c->n_setenv, sizeof s, &s)) < 0)
+		if ((r = config_push((void **)&c->setenv, &c->n_setenv, sizeof s, &s)) < 0)
 			free(s);
 		return r;
 	case 'M':
@@ -282,7 +277,7 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 			return err_set(e, EINVAL, "--bind-user=%s: expected a user name", optarg);
 		if (!(s = strdup(optarg)))
 			return -ENOMEM;
-		if ((r = push((void **)&c->bind_users, &c->n_bind_users, sizeof s, &s)) < 0)
+		if ((r = config_push((void **)&c->bind_users, &c->n_bind_users, sizeof s, &s)) < 0)
 			free(s);
 		return r;
 	case OPT_SET_CREDENTIAL:
@@ -308,6 +303,13 @@ static int one_option(int opt, char **argv, struct config *c, struct err *e)
 		return set_string(&c->autologin, optarg);
 	case 'q':
 		c->quiet = true;
+		return 0;
+	case 'u':
+		if (!value_user_name_valid(optarg) && strspn(optarg, "0123456789") != strlen(optarg))
+			return err_set(e, EINVAL, "--user=%s: expected a user name or a number", optarg);
+		return set_string(&c->user, optarg);
+	case 'H':
+		c->here = true;
 		return 0;
 	default:
 		return unknown_option(opt, argv, e);
@@ -352,8 +354,14 @@ static int finish(struct config *c, struct err *e)
 	 * a booted system's console is a pty in any case, as with nspawn */
 	if (!c->console_set)
 		c->console = c->boot || console_default_mode() == CONSOLE_INTERACTIVE ? console_default_mode() : CONSOLE_PIPE;
-	if (!c->etc_set)   /* nspawn's empty /etc cannot log anyone in on Debian */
-		c->etc_mode = c->boot ? ETC_BASE : ETC_EMPTY;
+	/* nspawn's empty /etc cannot log anyone in on Debian, nor find awk,
+	 * cc or a CA certificate: base is what the host's tools need */
+	if (!c->etc_set)
+		c->etc_mode = ETC_BASE;
+	if (c->here && (r = here_expand(c, e)) < 0)
+		return r;
+	if (c->user && c->boot)
+		return err_set(e, EINVAL, "--user=%s runs a command as that user; a booted system logs users in itself: give --autologin=%s", c->user, c->user);
 	if (c->autologin && !c->boot)
 		return err_set(e, EINVAL, "--autologin needs --boot: it logs in on the booted system's console");
 	if (c->bind_user_sudo && !c->n_bind_users)
@@ -373,7 +381,7 @@ int options_parse(int argc, char **argv, struct config *c, struct err *e)
 
 	opterr = 0;
 	optind = 0;
-	while ((opt = getopt_long(argc, argv, "+:D:UE:M:Pqhb", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:D:UE:M:Pqhbu:H", long_options, NULL)) != -1) {
 		if (opt == 'h') {
 			usage();
 			return 1;
@@ -390,28 +398,4 @@ int options_parse(int argc, char **argv, struct config *c, struct err *e)
 	if ((r = finish(c, e)) < 0)
 		return r == -ENOMEM ? err_set(e, ENOMEM, "out of memory") : r;
 	return 0;
-}
-
-void config_free(struct config *c)
-{
-	for (size_t i = 0; i < c->n_binds; i++)
-		value_bind_free(&c->binds[i]);
-	for (size_t i = 0; i < c->n_tmpfs; i++)
-		value_tmpfs_free(&c->tmpfs[i]);
-	for (size_t i = 0; i < c->n_setenv; i++)
-		free(c->setenv[i]);
-	for (size_t i = 0; i < c->n_bind_users; i++)
-		free(c->bind_users[i]);
-	free(c->bind_users);
-	free(c->autologin);
-	creds_free(&c->creds);
-	free(c->binds);
-	free(c->tmpfs);
-	free(c->rlimits);
-	free(c->setenv);
-	free(c->directory);
-	free(c->chdir);
-	free(c->machine);
-	free(c->hostname);
-	*c = (struct config){ 0 };
 }

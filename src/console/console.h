@@ -13,7 +13,6 @@
 #include "cli/modes.h"
 #include "lib/err.h"
 
-
 #define CONSOLE_ESCAPE 1        /* console_dispatch: ^] typed three times within 1 s */
 #define CONSOLE_POLLFDS 3       /* the most pollfds console_pollfds fills */
 #define CONSOLE_BUF_SIZE 4096   /* bytes in flight each way */

@@ -1,7 +1,7 @@
 /* password-ask.c — the passwords --root-password=ask and
  * --bind-user-password=ask ask for, and root locked when a boot has none. */
-#include "cli/config.h"
 #include "creds/password.h"
+#include "cli/config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@ int etc_write_autologin(int root_fd, const char *path, mode_t mode, const char *
 	int r;
 	snprintf(text, sizeof text, "[Service]\nExecStart=\nExecStart=-/sbin/agetty -o \"-p -f -- \\\\u\" --noclear --autologin %s --keep-baud - 115200,38400,9600 $TERM\n",
 		 user);
-	if ((r = touch_in(root_fd, path, mode)) < 0 || (r = write_in(root_fd, path, text, strlen(text), mode)) < 0)
+	if ((r = write_p_in(root_fd, path, text, strlen(text), mode)) < 0)
 		return err_sys(e, -r, "--autologin needs a writable /etc (--volatile=yes or overlay)");
 	return 0;
 }

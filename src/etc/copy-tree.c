@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,7 +27,7 @@ static int fail(struct walk *w, int code)
 }
 
 /* A source entry we may not read, or one that changed under us (it vanished,
- * or became a link or a directory between fstatat and open), is left out. */
+ * or became a link or a directory between the listing and open), is left out. */
 static int source_error(struct walk *w, int code)
 {
 	if (code == EACCES || code == EPERM || code == ENOENT || code == ELOOP || code == ENOTDIR)
@@ -41,42 +42,49 @@ static mode_t kept_mode(mode_t mode)
 	return mode & 07777 & ~(mode_t)(S_ISUID | S_ISGID);
 }
 
-static int pump(struct walk *w, int in, int out)
+/* Only what an unrelated uid may read, whoever copies: the copier may be
+ * able to read more, through its uid or groups. */
+static bool public(mode_t mode)
 {
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(in, buf, sizeof buf)) > 0) {
-		for (ssize_t done = 0; done < n;) {
-			ssize_t m = write(out, buf + done, (size_t)(n - done));
-			if (m < 0)
-				return fail(w, errno);
-			done += m;
-		}
+	if (S_ISDIR(mode))
+		return (mode & (S_IROTH | S_IXOTH)) == (S_IROTH | S_IXOTH);
+	return mode & S_IROTH;
+}
+
+/* sendfile moves the bytes inside the kernel, and knows where the file ends */
+static int pump(struct walk *w, int in, int out, off_t size)
+{
+	for (off_t done = 0; done < size;) {
+		ssize_t n = sendfile(out, in, NULL, (size_t)(size - done));
+		if (n < 0)
+			return fail(w, errno);
+		if (n == 0)
+			break;   /* it shrank meanwhile: a copy of what there was */
+		done += n;
 	}
-	return n < 0 ? fail(w, errno) : 0;
+	return 0;
 }
 
 static int copy_file(struct walk *w, int src, int dst, const char *name)
 {
 	struct stat st;
-	/* O_NONBLOCK: should a fifo replace the file after fstatat, open does not hang on it */
+	/* O_NONBLOCK: should a fifo replace the file after the listing, open does not hang on it */
 	int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (in < 0)
 		return source_error(w, errno);
 	int r = fstat(in, &st) < 0 ? fail(w, errno) : 0;
-	if (r < 0 || !S_ISREG(st.st_mode)) {
+	if (r < 0 || !S_ISREG(st.st_mode) || !public(st.st_mode)) {
 		close(in);
 		return r;
 	}
-	int out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	/* its mode at once: no one but the copier sees the file until it is full */
+	int out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kept_mode(st.st_mode));
 	if (out < 0) {
 		r = errno == EEXIST ? 0 : fail(w, errno);
 		close(in);
 		return r;
 	}
-	r = pump(w, in, out);
-	if (r == 0 && fchmod(out, kept_mode(st.st_mode)) < 0)
-		r = fail(w, errno);
+	r = pump(w, in, out, st.st_size);
 	close(in);
 	if (close(out) < 0 && r == 0)
 		r = fail(w, errno);
@@ -100,11 +108,17 @@ static int copy_link(struct walk *w, int src, int dst, const char *name)
 /* Made 0700 and given its mode once filled, so a read-only directory
  * can still be filled by a copier without CAP_DAC_OVERRIDE. A directory
  * that already exists in dst is merged into and keeps its mode. */
-static int copy_dir(struct walk *w, int src, int dst, const char *name, mode_t mode)
+static int copy_dir(struct walk *w, int src, int dst, const char *name)
 {
+	struct stat st;
 	int in = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (in < 0)
 		return source_error(w, errno);
+	int r = fstat(in, &st) < 0 ? fail(w, errno) : 0;
+	if (r < 0 || !public(st.st_mode)) {
+		close(in);
+		return r;
+	}
 	bool made = mkdirat(dst, name, 0700) == 0;
 	if (!made && errno != EEXIST) {
 		close(in);
@@ -112,30 +126,46 @@ static int copy_dir(struct walk *w, int src, int dst, const char *name, mode_t m
 	}
 	int out = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (out < 0) {   /* dst has a file or link by that name: it wins */
-		int r = errno == ENOTDIR || errno == ELOOP ? 0 : fail(w, errno);
+		r = errno == ENOTDIR || errno == ELOOP ? 0 : fail(w, errno);
 		close(in);
 		return r;
 	}
-	int r = copy_entries(w, in, out);
-	if (r == 0 && made && fchmod(out, kept_mode(mode)) < 0)
+	r = copy_entries(w, in, out);
+	if (r == 0 && made && fchmod(out, kept_mode(st.st_mode)) < 0)
 		r = fail(w, errno);
 	close(out);
 	return r;
 }
 
-static int copy_entry(struct walk *w, int src, int dst, const char *name)
+/* The entry's type from readdir where the filesystem gives it (every
+ * file system /etc is on does), saving a stat of each of hundreds. */
+static int entry_mode(int src, const struct dirent *de, mode_t *mode)
 {
 	struct stat st;
-	if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return source_error(w, errno);
-	if (!w->want(w->rel, st.st_mode))
+	if (de->d_type != DT_UNKNOWN) {
+		*mode = DTTOIF(de->d_type);
 		return 0;
-	if (S_ISREG(st.st_mode))
-		return copy_file(w, src, dst, name);
-	if (S_ISLNK(st.st_mode))
-		return copy_link(w, src, dst, name);
-	if (S_ISDIR(st.st_mode))
-		return copy_dir(w, src, dst, name, st.st_mode);
+	}
+	if (fstatat(src, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	*mode = st.st_mode;
+	return 0;
+}
+
+static int copy_entry(struct walk *w, int src, int dst, const struct dirent *de)
+{
+	mode_t mode;
+	int r = entry_mode(src, de, &mode);
+	if (r < 0)
+		return source_error(w, -r);
+	if (!w->want(w->rel, mode))
+		return 0;
+	if (S_ISREG(mode))
+		return copy_file(w, src, dst, de->d_name);
+	if (S_ISLNK(mode))
+		return copy_link(w, src, dst, de->d_name);
+	if (S_ISDIR(mode))
+		return copy_dir(w, src, dst, de->d_name);
 	return 0;   /* sockets, fifos, devices: nothing a copy could use */
 }
 
@@ -168,7 +198,7 @@ static int copy_entries(struct walk *w, int src, int dst)
 			continue;
 		r = push(w, de->d_name, &saved);
 		if (r == 0)
-			r = copy_entry(w, dirfd(d), dst, de->d_name);
+			r = copy_entry(w, dirfd(d), dst, de);
 		w->rel[saved] = '\0';
 	}
 	if (r == 0 && errno)

@@ -1,7 +1,7 @@
 /* etc-fill.c — a volatile /etc gets what --etc asks for from the host's,
  * and a firstboot credential wins over the host's setting. */
-#include "cli/config.h"
 #include "etc/etc.h"
+#include "cli/config.h"
 #include "lib/mount-util.h"
 
 #include <errno.h>
@@ -21,13 +21,14 @@ static void make_way(int dst, const struct credentials *creds)
 	}
 }
 
-int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c, struct err *e)
+int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c,
+	     const struct bound_user *users, size_t n, struct err *e)
 {
 	int host = open(host_etc, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (host < 0)
 		return err_sys(e, errno, "cannot open %s", host_etc);
 	int dst = resolve_in(root_fd, where);
-	int r = dst < 0 ? err_sys(e, -dst, "cannot open %s", where) : etc_populate(host, dst, c->etc_mode, c->hostname, e);
+	int r = dst < 0 ? err_sys(e, -dst, "cannot open %s", where) : etc_populate(host, dst, c->etc_mode, c->hostname, users, n, e);
 	if (r == 0)
 		make_way(dst, &c->creds);
 	close(host);

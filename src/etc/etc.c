@@ -62,14 +62,29 @@ static const char *const host_exclusions[] = {
 	"nsswitch.conf",
 };
 
+/* Directories the mount table (inside/mount-table.c) overlays instead:
+ * hundreds of links each, the most of a copy's time. A link by such a
+ * name (Fedora's ssl/certs) is copied as usual. */
+static const char *const overlaid[] = { "alternatives", "ssl/certs" };
+
 #define N(a) (sizeof (a) / sizeof (a)[0])
 #define NSSWITCH_MAX 65536
+
+static bool is_overlaid(const char *rel, mode_t mode)
+{
+	for (size_t i = 0; S_ISDIR(mode) && i < N(overlaid); i++)
+		if (!strcmp(rel, overlaid[i]))
+			return true;
+	return false;
+}
 
 /* Listed, below a listed directory, or a directory on the way to a
  * listed "dir/name" entry. */
 static bool base_wanted(const char *rel, mode_t mode)
 {
 	size_t n = strlen(rel);
+	if (is_overlaid(rel, mode))
+		return false;
 	for (size_t i = 0; i < N(base_table); i++) {
 		const char *b = base_table[i];
 		size_t bn = strlen(b);
@@ -83,7 +98,8 @@ static bool base_wanted(const char *rel, mode_t mode)
 
 static bool host_wanted(const char *rel, mode_t mode)
 {
-	(void)mode;
+	if (is_overlaid(rel, mode))
+		return false;
 	for (size_t i = 0; i < N(host_exclusions); i++)
 		if (fnmatch(host_exclusions[i], rel, FNM_PATHNAME) == 0)
 			return false;
@@ -163,7 +179,8 @@ static int read_nsswitch(int host, char *buf, size_t size, ssize_t *len, mode_t 
 		return 0;
 	if (fd < 0)
 		return err_sys(e, -fd, "cannot copy /etc/nsswitch.conf");
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	/* only what an unrelated uid may read, as for the rest (copy-tree.h) */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || !(st.st_mode & S_IROTH)) {
 		close(fd);
 		return 0;
 	}
@@ -203,30 +220,60 @@ static int write_nsswitch(int host, int dst, struct err *e)
  * gives group root GID 998. No shadow: firstboot goes on while shadow is
  * missing, rewrites root's line of this passwd and writes shadow with the
  * password from the credential. */
-static int seed_root(int dst, const char *hostname, struct err *e)
+/* A user's line in passwd and in group; none for fields a line cannot hold. */
+static void user_lines(FILE *pw, FILE *gr, const struct bound_user *u)
+{
+	const char *fields[] = { u->name, u->real_name ? u->real_name : "", u->home, u->shell ? u->shell : "" };
+	for (size_t i = 0; i < N(fields); i++)
+		if (strpbrk(fields[i], ":\n"))
+			return;
+	fprintf(pw, "%s:x:%u:%u:%s:%s:%s\n", u->name, (unsigned)u->uid, (unsigned)u->gid, fields[1], u->home, fields[3]);
+	fprintf(gr, "%s:x:%u:\n", u->name, (unsigned)u->gid);
+}
+
+static int seed_accounts(int dst, const struct bound_user *users, size_t n, struct err *e)
 {
 	/* /usr is the host's, so its bash is the container's */
 	bool bash = faccessat(AT_FDCWD, "/usr/bin/bash", X_OK, AT_EACCESS) == 0;
-	const char *passwd = bash ? "root:x:0:0:root:/root:/bin/bash\n" : "root:x:0:0:root:/root:/bin/sh\n";
-	int r = write_new(dst, "passwd", passwd, strlen(passwd), 0644, e);
-	const char *group = "root:x:0:\n";
+	char *passwd = NULL, *group = NULL;
+	size_t plen = 0, glen = 0;
+	FILE *pw = open_memstream(&passwd, &plen), *gr = open_memstream(&group, &glen);
+	if (pw && gr) {
+		fprintf(pw, "root:x:0:0:root:/root:%s\n", bash ? "/bin/bash" : "/bin/sh");
+		fputs("root:x:0:\n", gr);
+		for (size_t i = 0; i < n; i++)
+			user_lines(pw, gr, &users[i]);
+	}
+	/* both closed, whatever the other did */
+	bool pw_ok = pw && fclose(pw) == 0, gr_ok = gr && fclose(gr) == 0;
+	int r = pw_ok && gr_ok ? 0 : err_set(e, ENOMEM, "cannot write /etc/passwd: out of memory");
 	if (r == 0)
-		r = write_new(dst, "group", group, strlen(group), 0644, e);
+		r = write_new(dst, "passwd", passwd, plen, 0644, e);
+	if (r == 0)
+		r = write_new(dst, "group", group, glen, 0644, e);
+	free(passwd);
+	free(group);
+	return r;
+}
+
+static int seed_root(int dst, const char *hostname, const struct bound_user *users, size_t n, struct err *e)
+{
+	int r = seed_accounts(dst, users, n, e);
 	if (r < 0)
 		return r;
 	/* the host's hosts file names the host, not the container; the
 	 * container's own name must resolve as Debian's installer makes it
 	 * (127.0.1.1), or sudo says "unable to resolve host" on every run */
 	char hosts[128 + HOST_NAME_MAX];
-	int n = snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n"
-			 "::1\tlocalhost ip6-localhost ip6-loopback\n", hostname);
-	if (n < 0 || (size_t)n >= sizeof hosts)
+	int len = snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n127.0.1.1\t%s\n"
+			   "::1\tlocalhost ip6-localhost ip6-loopback\n", hostname);
+	if (len < 0 || (size_t)len >= sizeof hosts)
 		return err_set(e, ENAMETOOLONG, "cannot write /etc/hosts: host name too long");
-	return write_new(dst, "hosts", hosts, (size_t)n, 0644, e);
+	return write_new(dst, "hosts", hosts, (size_t)len, 0644, e);
 }
 
 int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char *hostname,
-		 struct err *e)
+		 const struct bound_user *users, size_t n_users, struct err *e)
 {
 	if (mode == ETC_EMPTY)
 		return 0;
@@ -235,5 +282,5 @@ int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char
 	int r = copy_tree(host_etc_fd, dst_etc_fd, mode == ETC_BASE ? base_wanted : host_wanted, "/etc", e);
 	if (r == 0)
 		r = write_nsswitch(host_etc_fd, dst_etc_fd, e);
-	return r < 0 ? r : seed_root(dst_etc_fd, hostname, e);
+	return r < 0 ? r : seed_root(dst_etc_fd, hostname, users, n_users, e);
 }

@@ -21,7 +21,7 @@ struct config;
  * and skip sockets, fifos and devices. Returns 0 or -errno with e set
  * ("cannot copy /etc/X: ..."). */
 int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char *hostname,
-		 struct err *e);
+		 const struct bound_user *users, size_t n_users, struct err *e);
 
 /* nsswitch.conf text that has `systemd` on its passwd, group and shadow
  * lines, so users and groups from /run/host/userdb resolve: in (len bytes)
@@ -31,9 +31,11 @@ int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char
 int etc_nsswitch_patch(const char *in, size_t len, char **out, struct err *e);
 
 /* The container's /etc (where, below root_fd) filled from host_etc as
- * c->etc_mode says (etc_populate), less what a firstboot credential of c
- * sets: firstboot applies those only where the file is missing. */
-int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c, struct err *e);
+ * c->etc_mode says (etc_populate, users given lines in passwd and group),
+ * less what a firstboot credential of c sets: firstboot applies those only
+ * where the file is missing. */
+int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c,
+	     const struct bound_user *users, size_t n, struct err *e);
 
 /* --bind-user-sudo: a sudoers drop-in at path (mode) letting users[0..n)
  * run anything as root without a password, and an /etc/sudoers including

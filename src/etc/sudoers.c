@@ -31,7 +31,7 @@ int etc_write_sudoers(int root_fd, const char *path, mode_t mode, const struct b
 		close(fd);
 	else if ((r = write_in(root_fd, "/etc/sudoers", main_file, sizeof main_file - 1, mode)) < 0)
 		return err_sys(e, -r, WHY);
-	if ((r = touch_in(root_fd, path, mode)) < 0 || (r = write_in(root_fd, path, text, len, mode)) < 0)
+	if ((r = write_p_in(root_fd, path, text, len, mode)) < 0)
 		return err_sys(e, -r, WHY);
 	return 0;
 }

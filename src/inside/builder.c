@@ -114,7 +114,7 @@ static int set_limits(const struct config *c, struct err *e)
 	return 0;
 }
 
-/* The builder's last step. Its mounts reach the new mount namespace, owned
+/* The builder's last steps. Its mounts reach the new mount namespace, owned
  * by a user namespace below ours, locked: container root can neither make
  * a read-only mount writable nor unmount one to see what is below it.
  * CLONE_PARENT makes the first process the front's child, to wait for as
@@ -144,6 +144,14 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 		builder_fail(sock, &e);
 	}
 	channel_send_pid(sock, pid);
+	if (write(maps[1], "", 1) != 1)
+		_exit(1);
+	/* the first process finishes its namespaces meanwhile, and waits for
+	 * the second byte before anything reads these files */
+	if (layout_build_late(l, &e) < 0) {
+		kill(pid, SIGKILL);
+		builder_fail(sock, &e);
+	}
 	if (write(maps[1], "", 1) != 1)
 		_exit(1);
 	_exit(0);

@@ -17,11 +17,18 @@ static int put(char **env, size_t *n, const char *entry)
 	return (env[(*n)++] = strdup(entry)) ? 0 : -1;
 }
 
-char **env_build(const struct config *c, const char *uuid, const char *creds_dir)
+/* NAME=value into buf, then into env. */
+static int put_var(char **env, size_t *n, char *buf, size_t size, const char *name, const char *value)
+{
+	snprintf(buf, size, "%s=%s", name, value);
+	return put(env, n, buf);
+}
+
+char **env_build(const struct config *c, const char *uuid, const char *creds_dir, const struct run_as *who)
 {
 	const char *term = getenv("TERM");
-	char buf[256];
-	size_t n = 0, max = 11 + c->n_setenv;
+	char buf[4200];
+	size_t n = 0, max = 12 + c->n_setenv;
 	char **env = calloc(max + 1, sizeof *env);
 	int bad = !env;
 
@@ -33,9 +40,11 @@ char **env_build(const struct config *c, const char *uuid, const char *creds_dir
 		snprintf(buf, sizeof buf, "TERM=%s", term);
 		bad |= put(env, &n, buf);
 	}
-	bad |= put(env, &n, "HOME=/root");
-	bad |= put(env, &n, "USER=root");
-	bad |= put(env, &n, "LOGNAME=root");
+	bad |= put_var(env, &n, buf, sizeof buf, "HOME", who ? who->home : "/root");
+	bad |= put_var(env, &n, buf, sizeof buf, "USER", who ? who->name : "root");
+	bad |= put_var(env, &n, buf, sizeof buf, "LOGNAME", who ? who->name : "root");
+	if (who)
+		bad |= put_var(env, &n, buf, sizeof buf, "SHELL", who->shell);
 	snprintf(buf, sizeof buf, "container_uuid=%s", uuid);
 	bad |= put(env, &n, buf);
 	if (creds_dir) {

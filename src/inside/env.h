@@ -2,10 +2,13 @@
 #pragma once
 
 #include "cli/config.h"
+#include "users/run-as.h"
 
 /* NULL-terminated NAME=VALUE list for the payload; free with env_free.
- * creds_dir: where the credentials are, or NULL when there are none. */
-char **env_build(const struct config *c, const char *uuid, const char *creds_dir);
+ * creds_dir: where the credentials are, or NULL when there are none; who:
+ * the --user the command runs as (HOME, USER, LOGNAME, SHELL are theirs),
+ * NULL for root. */
+char **env_build(const struct config *c, const char *uuid, const char *creds_dir, const struct run_as *who);
 void env_free(char **env);
 
 /* A random RFC 4122 UUID in its 36-character text form. */

@@ -11,6 +11,7 @@
 #include "inside/net.h"
 #include "inside/reaper.h"
 #include "lib/channel.h"
+#include "users/run-as.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,9 +50,22 @@ static int assemble(const struct config *c, struct layout *l, struct err *e)
 	/* systemd shares credentials with services through mount propagation */
 	if (c->boot && mount(NULL, "/", NULL, MS_REC | MS_SHARED, NULL) < 0)
 		return err_sys(e, errno, "cannot make the root shared");
-	if (c->chdir && chdir(c->chdir) < 0)
+	if (c->chdir && !c->user && chdir(c->chdir) < 0)
 		return err_set(e, errno, "--chdir=%s: %s inside the container; give a directory of the tree or a --bind destination",
 			       c->chdir, strerror(errno));
+	return 0;
+}
+
+/* --user: the user looked up in the container, and the working directory
+ * entered as them: --chdir, else their home (as nspawn), else /. */
+static int take_user(const struct config *c, const struct handoff *ho, struct run_as *ra, struct err *e)
+{
+	int r = run_as_lookup(c->user, ho, ra, e);
+	if (r < 0 || c->chdir)
+		return r < 0 ? r : run_as_chdir(ra, c->chdir, e);
+	if (run_as_chdir(ra, ra->home, e) < 0 && chdir("/") < 0)
+		return err_sys(e, errno, "cannot change to /");
+	*e = (struct err){ 0 };
 	return 0;
 }
 
@@ -94,7 +108,6 @@ void first_process(const struct config *c, struct layout *l, int sock, int maps)
 	setsid();
 	if (read(maps, &go, 1) != 1)
 		_exit(1);   /* the builder failed, and said why */
-	close(maps);
 	if (builder_become_root(&e) < 0)
 		builder_fail(sock, &e);
 	builder_die_with_front(sock);
@@ -103,8 +116,15 @@ void first_process(const struct config *c, struct layout *l, int sock, int maps)
 	 * whatever their uid: the container gets an empty one, or none */
 	if (keyring_isolate(&e) < 0 || assemble(c, l, &e) < 0 || (c->boot && init_check(&e) < 0))
 		builder_fail(sock, &e);
+	/* the builder's late files (the host's /etc) are written */
+	if (read(maps, &go, 1) != 1)
+		_exit(1);
+	close(maps);
+	struct run_as ra = { 0 };
+	if (c->user && take_user(c, l->ho, &ra, &e) < 0)
+		builder_fail(sock, &e);
 
-	char **env = env_build(c, l->uuid, handoff_has_creds(&c->creds, l->ho) ? CREDS_DIR : NULL);
+	char **env = env_build(c, l->uuid, handoff_has_creds(&c->creds, l->ho) ? CREDS_DIR : NULL, c->user ? &ra : NULL);
 	if (!env)
 		builder_fail(sock, &(struct err){ ENOMEM, "out of memory" });
 	env_wipe_host();
@@ -121,7 +141,7 @@ void first_process(const struct config *c, struct layout *l, int sock, int maps)
 		_exit(1);
 	}
 	if (!c->boot)
-		reaper_run(c, env, *slave != '\0');
+		reaper_run(c, env, *slave != '\0', c->user ? &ra : NULL);
 	sigset_t none;   /* the front's signals were held for init until now */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

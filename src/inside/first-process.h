@@ -5,6 +5,7 @@
 #include "cli/config.h"
 #include "inside/layout.h"
 
-/* Wait on maps (a pipe) until the builder has written our id maps, then
- * become root, finish the layout, pivot and exec the payload. */
+/* Wait on maps (a pipe) for a byte: the builder has written our id maps;
+ * become root, finish the layout and pivot; wait for a second byte: the
+ * builder's late rows are made; then exec the payload. */
 __attribute__((noreturn)) void first_process(const struct config *c, struct layout *l, int sock, int maps);

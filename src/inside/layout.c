@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,7 +41,6 @@ static int source_tree(struct layout *l, const char *what, uint64_t attr)
 	return tree_clone(AT_FDCWD, path, true, attr, -1);
 }
 
-
 /* Rows whose tree can be made before we have an identity in the namespace. */
 static bool early(const struct row *r)
 {
@@ -59,9 +59,12 @@ void layout_prepare(struct layout *l)
 {
 	l->prepared = malloc(mount_table_size * sizeof *l->prepared);
 	for (size_t i = 0; l->prepared && i < mount_table_size; i++) {
+		const struct row *r = &mount_table[i];
 		l->prepared[i] = -1;
-		if (mount_table_wanted(&mount_table[i], l->cfg, l->ho) && !(mount_table[i].when & INNER) && early(&mount_table[i]))
-			l->prepared[i] = make_tree(l, &mount_table[i]);
+		if (!mount_table_wanted(r, l->cfg, l->ho) || (r->when & INNER))
+			continue;
+		if (early(r))
+			l->prepared[i] = make_tree(l, r);
 	}
 }
 
@@ -213,16 +216,13 @@ static int bind_row(struct layout *l, const struct row *r)
  * reads the server's owners in the namespace of whoever opened it. */
 static int usrfs_mount(struct layout *l, const struct row *r, struct err *e)
 {
-	const char *opts[32] = { "fd" };
+	const char *opts[32];
 	char fd_text[16];
-	size_t n = 2;
 	int fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	snprintf(fd_text, sizeof fd_text, "%d", fd);
-	opts[1] = fd_text;
-	for (size_t i = 0; r->options[i] && n + 2 < sizeof opts / sizeof opts[0]; i += 2, n += 2)
-		opts[n] = r->options[i], opts[n + 1] = r->options[i + 1];
+	fs_opts_join(opts, sizeof opts / sizeof opts[0], r->options, FS_OPTS("fd", fd_text));
 	int tree = fs_new(r->what, "volspawn-usrfs", opts, r->attr);
 	if (tree < 0) {
 		close(fd);
@@ -254,6 +254,45 @@ static int cover_kernel_fs(struct layout *l, const struct row *r, struct err *e)
 	char path[64];
 	staged_root(l, path, sizeof path);
 	return kernel_fs_cover(l->root_fd, path, binds_host(l, "/sys"), r, e);
+}
+
+/* The writable layers of each OVERLAY_DIR, below the root: on /run, which
+ * the container throws away with it. */
+#define LAYERS "/run/host/etc-layers"
+
+static int layer_dir(struct layout *l, const char *where, const char *name, char *fd_path, size_t size)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, LAYERS "%s/%s", where, name);
+	int r = mkdir_p_in(l->root_fd, path, 0755), fd = r < 0 ? r : resolve_in(l->root_fd, path);
+	if (fd >= 0)
+		snprintf(fd_path, size, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+/* A directory of the host's, writable: entries can be added, replaced and
+ * removed (what update-alternatives does), all in the upper layer. Its
+ * files stay the host's, as a copy of them would not. A host without it
+ * (or with a link there, which the copy of /etc takes) gets none. */
+static int overlay_dir(struct layout *l, const struct row *r)
+{
+	char lower[64], upper[64], work[64];
+	const char *opts[16];
+	int low = open(strchr(r->what, ':') + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (low < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? 0 : -errno;
+	snprintf(lower, sizeof lower, "/proc/self/fd/%d", low);
+	int up = layer_dir(l, r->where, "upper", upper, sizeof upper);
+	int wk = up < 0 ? up : layer_dir(l, r->where, "work", work, sizeof work);
+	int ret = wk < 0 ? wk : mkdir_p_in(l->root_fd, r->where, r->mode);
+	if (ret == 0) {
+		fs_opts_join(opts, sizeof opts / sizeof opts[0], FS_OPTS("lowerdir", lower, "upperdir", upper, "workdir", work), r->options);
+		ret = tree_place(fs_new("overlay", "overlay", opts, r->attr), l->root_fd, r->where);
+	}
+	for (int fd, i = 0; i < 3; i++)
+		if ((fd = (int[]){ low, up, wk }[i]) >= 0)
+			close(fd);
+	return ret;
 }
 
 /* Written while the mount is still detached, then sealed and attached. */
@@ -311,14 +350,22 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return bind_user_write_userdb(l->root_fd, r->where, r->mode, l->ho->users, l->ho->n_users, e);
 	case HOMES:
 		return bind_user_mount_homes(l->root_fd, l->ho->users, l->ho->n_users, l->home_fds, l->homes_idmapped, e);
+	case FRESH_HOMES:
+		return bind_user_fresh_homes(l->root_fd, l->ho->users, l->ho->n_users, l->cfg, r, e);
 	case CREDS:
 		return creds_mount(l, r, e);
 	case SUDOERS:
 		return etc_write_sudoers(l->root_fd, r->where, r->mode, l->ho->users, l->ho->n_users, e);
 	case AUTOLOGIN:
 		return etc_write_autologin(l->root_fd, r->where, r->mode, l->cfg->autologin, e);
-	case ETC:
-		return etc_fill(l->root_fd, r->where, strchr(r->what, ':') + 1, l->cfg, e);
+	case OVERLAY_DIR:
+		return overlay_dir(l, r);
+	case ETC: {
+		/* booted, the bound users come from /run/host/userdb; a command
+		 * has no nss-systemd to read it for sure */
+		size_t n = l->cfg->boot ? 0 : l->ho->n_users;
+		return etc_fill(l->root_fd, r->where, strchr(r->what, ':') + 1, l->cfg, l->ho->users, n, e);
+	}
 	case COVERS:
 		return cover_kernel_fs(l, r, e);
 	case UUID: {
@@ -333,18 +380,19 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 static const char *verb(enum kind k)
 {
 	switch (k) {
-	case FS: case BIND: case ROOT: case USRFS: case COVERS: return "mount";
+	case FS: case BIND: case ROOT: case USRFS: case OVERLAY_DIR: case COVERS: return "mount";
 	case RO: return "make read-only";
 	default: return "create";
 	}
 }
 
-static int apply_rows(struct layout *l, bool inner, struct err *e)
+/* The rows of one phase: phase is 0, INNER or LATE. */
+static int apply_rows(struct layout *l, unsigned phase, struct err *e)
 {
 	int r;
 	for (size_t i = 0; i < mount_table_size; i++) {
 		const struct row *row = &mount_table[i];
-		if (!mount_table_wanted(row, l->cfg, l->ho) || (bool)(row->when & INNER) != inner)
+		if (!mount_table_wanted(row, l->cfg, l->ho) || (row->when & (INNER | LATE)) != phase)
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);
@@ -362,7 +410,12 @@ static int apply_rows(struct layout *l, bool inner, struct err *e)
 
 int layout_build(struct layout *l, struct err *e)
 {
-	return apply_rows(l, false, e);
+	return apply_rows(l, 0, e);
+}
+
+int layout_build_late(struct layout *l, struct err *e)
+{
+	return apply_rows(l, LATE, e);
 }
 
 /* The root as the container's first process sees it: a clone of the
@@ -386,5 +439,5 @@ int layout_reopen_root(struct layout *l)
 
 int layout_build_inner(struct layout *l, struct err *e)
 {
-	return apply_rows(l, true, e);
+	return apply_rows(l, INNER, e);
 }

@@ -30,6 +30,11 @@ void layout_prepare(struct layout *l);
  * container's own namespaces (proc, mqueue, a private sysfs, cgroup2). */
 int layout_build(struct layout *l, struct err *e);
 
+/* Then, once the container's first process runs, the files it needs only
+ * when it is about to start the payload (the host's /etc): written by the
+ * builder meanwhile, on the second core. */
+int layout_build_late(struct layout *l, struct err *e);
+
 /* In the container's first process, after layout_build's mounts were
  * copied, locked, into its mount namespace: root_fd opened again, on a
  * fresh clone of the root that it may pivot into. */

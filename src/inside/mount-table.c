@@ -15,11 +15,14 @@
 #define TMPFS_COVER FS_OPTS("mode", "0555", "size", "4k", "nr_inodes", "1")   /* over a tree's /proc or /sys */
 #define DEVPTS FS_OPTS("newinstance", NULL, "ptmxmode", "0666", "mode", "620", "gid", "5")
 #define RAMFS_CREDS FS_OPTS("mode", "0700")
+/* an overlay made in a user namespace keeps its own attributes in user.* xattrs */
+#define OVERLAY_OPTS FS_OPTS("userxattr", NULL)
+/* uid= and gid= are the user's, added when it is mounted */
+#define TMPFS_HOME FS_OPTS("mode", "0700", "size", "10%", "nr_inodes", "400k")
 /* the owners the server reports are read in our user namespace, where
  * the connection was opened and mounted; fd= is added when it is opened */
 #define USRFS_OPTIONS FS_OPTS("rootmode", "40000", "user_id", "0", "group_id", "0", "allow_other", NULL, \
 			      "default_permissions", NULL)
-
 
 /* The container, top to bottom; sizes and modes as systemd-nspawn's. */
 const struct row mount_table[] = {
@@ -110,18 +113,22 @@ const struct row mount_table[] = {
 	{ LINK,  "/etc/systemd/system/sys-kernel-tracing.mount", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT },
 	{ LINK,  "/etc/systemd/system/systemd-networkd.service", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
 	{ LINK,  "/etc/systemd/system/systemd-networkd.socket", "/dev/null", NULL,                                  0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
+	{ FRESH_HOMES, "each bound user's home", "tmpfs",           TMPFS_HOME,                                   NOSUID | NODEV,          0700,  V_ANY | USERS | HERE },
 	{ BINDS, "DST of each --bind[-ro]",    "SRC, opened as the user", NULL,                                     0,                       0,     V_ANY },
 	{ TMPFS, "PATH of each --tmpfs",       "tmpfs",               NULL,                                         NOSUID | NODEV,          0,     V_ANY },
 	{ USERDB, BIND_USER_USERDB_DIR,          NULL,                  NULL,                                         0,                       0755,  V_ANY | USERS },
-	{ HOMES, "each bound user's home",     "the home, opened as the user (root: idmapped)", NULL,               0,                       0,     V_ANY | USERS },
+	{ HOMES, "each bound user's home",     "the home, opened as the user (root: idmapped)", NULL,               0,                       0,     V_ANY | USERS | OWN_HOMES },
 	{ CREDS, CREDS_DIR,                  "ramfs",               RAMFS_CREDS,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
+	/* farms of links, too many to copy at every start (etc/etc.c leaves
+	 * them out); their writable layers are in /run/host/etc-layers/<where> */
+	{ OVERLAY_DIR, "/etc/alternatives",    "host:/etc/alternatives", OVERLAY_OPTS,                              0,                       0755,  V_YES | HOST_ETC },
+	{ OVERLAY_DIR, "/etc/ssl/certs",       "host:/etc/ssl/certs", OVERLAY_OPTS,                                 0,                       0755,  V_YES | HOST_ETC },
 	/* after every mount of the builder's: none shows the host's processes */
 	{ COVERS, "each host procfs and sysfs below /", "tmpfs",      TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY },
-	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC },
+	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC | LATE },
 };
-
 
 const size_t mount_table_size = sizeof mount_table / sizeof mount_table[0];
 
@@ -142,6 +149,8 @@ bool mount_table_wanted(const struct row *r, const struct config *c, const struc
 		{ SUDO, c->bind_user_sudo },
 		{ LOGIN, c->autologin != NULL },
 		{ HOST_ETC, c->etc_mode != ETC_EMPTY },
+		{ OWN_HOMES, !c->here },
+		{ HERE, c->here },
 	};
 	if (!(r->when & by_mode[c->volatile_mode]))
 		return false;

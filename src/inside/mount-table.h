@@ -30,9 +30,12 @@ enum kind {
 	TMPFS,     /* each --tmpfs, with its options (inside/user-mounts.c) */
 	USERDB,    /* the bound users' records (users/bind-user-records.c) */
 	HOMES,     /* each bound user's home, at its host path (users/bind-user-homes.c) */
+	FRESH_HOMES, /* --here: a fresh home instead, a filesystem of type `what` (likewise) */
 	CREDS,     /* a filesystem of type `what` holding the credentials, sealed (creds/creds-io.c) */
 	SUDOERS,   /* --bind-user-sudo's drop-in (etc/sudoers.c) */
 	AUTOLOGIN, /* --autologin's console-getty drop-in (etc/autologin.c) */
+	OVERLAY_DIR, /* the host directory `what`, writable and throwaway: an overlay whose
+		      * upper layer is on /run; skipped where the host has no such directory */
 	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c) */
 	COVERS,    /* a `what` over each procfs and sysfs of the host's that the rows
 		    * above brought in with a tree, bind or home (inside/kernel-fs.c) */
@@ -53,6 +56,11 @@ enum when {
 	SUDO = 8192,    /* only with --bind-user-sudo */
 	LOGIN = 16384,  /* only with --autologin */
 	HOST_ETC = 32768, /* only with --etc=base or host */
+	OWN_HOMES = 65536, /* only without --here: the bound users' own homes */
+	HERE = 131072,  /* only with --here */
+	LATE = 262144,  /* files the builder writes while the container's first process
+			 * finishes its namespaces: no mount may be LATE, as the first
+			 * process has its copy of the mounts by then */
 };
 
 struct row {

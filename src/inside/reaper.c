@@ -13,7 +13,7 @@
 
 extern char **environ;
 
-int payload_exec(const struct config *c, char **env)
+int payload_exec(const struct config *c, char **env, const struct run_as *who)
 {
 	environ = env;   /* execvp searches the container's PATH, not ours */
 	umask(022);
@@ -23,8 +23,13 @@ int payload_exec(const struct config *c, char **env)
 		fprintf(stderr, "volspawn: cannot run %s: %s\n", c->command[0], strerror(err));
 		return err == ENOENT ? 127 : 126;
 	}
-	/* root's login shell, as nspawn starts it */
-	char *bash[] = { "-bash", NULL }, *sh[] = { "-sh", NULL };
+	/* the user's login shell, as nspawn starts it */
+	char *bash[] = { "-bash", NULL }, *sh[] = { "-sh", NULL }, login[256];
+	if (who) {
+		const char *base = strrchr(who->shell, '/');
+		snprintf(login, sizeof login, "-%s", base ? base + 1 : who->shell);
+		execv(who->shell, (char *[]){ login, NULL });
+	}
 	execv("/bin/bash", bash);
 	execv("/bin/sh", sh);
 	fprintf(stderr, "volspawn: cannot run /bin/bash or /bin/sh: %s\n", strerror(errno));
@@ -40,7 +45,24 @@ static int forwarded(int sig)
 	return 0;
 }
 
-void reaper_run(const struct config *c, char **env, bool on_pty)
+/* The command's side of the fork: its session on the console, then the
+ * user it runs as. */
+static int become_payload(bool on_pty, const struct run_as *who)
+{
+	/* a session of its own on the console, for job control */
+	if (on_pty && (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0))
+		fprintf(stderr, "volspawn: cannot take the console as controlling terminal: %s\n", strerror(errno));
+	/* the console is theirs, as login makes it */
+	if (who && on_pty && fchown(STDIN_FILENO, who->uid, (gid_t)-1) < 0)
+		fprintf(stderr, "volspawn: cannot give the console to %s: %s\n", who->name, strerror(errno));
+	if (who && run_as_become(who) < 0) {
+		fprintf(stderr, "volspawn: cannot become %s: %s\n", who->name, strerror(errno));
+		return 126;
+	}
+	return 0;
+}
+
+void reaper_run(const struct config *c, char **env, bool on_pty, const struct run_as *who)
 {
 	sigset_t all;
 	sigfillset(&all);
@@ -55,10 +77,8 @@ void reaper_run(const struct config *c, char **env, bool on_pty)
 		sigset_t none;   /* the command starts with no signal blocked */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* a session of its own on the console, for job control */
-		if (on_pty && (setsid() < 0 || ioctl(STDIN_FILENO, TIOCSCTTY, 0) < 0))
-			fprintf(stderr, "volspawn: cannot take the console as controlling terminal: %s\n", strerror(errno));
-		_exit(payload_exec(c, env));
+		int r = become_payload(on_pty, who);
+		_exit(r ? r : payload_exec(c, env, who));
 	}
 	for (;;) {
 		siginfo_t si;

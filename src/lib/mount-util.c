@@ -113,6 +113,24 @@ int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t 
 	return r;
 }
 
+int write_p_in(int rootfd, const char *path, const void *data, size_t len, mode_t mode)
+{
+	char parent[4096];
+	int r = parent_of(path, parent, sizeof parent) ? mkdir_p_in(rootfd, parent, 0755) : 0;
+	return r < 0 ? r : write_in(rootfd, path, data, len, mode);
+}
+
+const char *const *fs_opts_join(const char **out, size_t max, const char *const *options, const char *const *more)
+{
+	size_t n = 0;
+	for (const char *const *o = options; o && *o && n + 3 <= max; o += 2, n += 2)
+		out[n] = o[0], out[n + 1] = o[1];
+	for (const char *const *o = more; o && *o && n + 3 <= max; o += 2, n += 2)
+		out[n] = o[0], out[n + 1] = o[1];
+	out[n] = NULL;
+	return out;
+}
+
 int fs_new(const char *type, const char *source, const char *const *options, uint64_t attr)
 {
 	int fsfd = fsopen(type, FSOPEN_CLOEXEC), mfd = -1, r;

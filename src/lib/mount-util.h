@@ -21,10 +21,17 @@ int touch_in(int rootfd, const char *path, mode_t mode);
 /* Write a small file below rootfd (parents must exist). */
 int write_in(int rootfd, const char *path, const void *data, size_t len, mode_t mode);
 
+/* The same, making missing parents first (0755). */
+int write_p_in(int rootfd, const char *path, const void *data, size_t len, mode_t mode);
+
 /* A filesystem's options as fsconfig takes them, one by one: key, value
  * (NULL for a flag), ..., NULL. No string to parse at start-up: parsing one
  * would take libmount, which costs every start more than the mounts. */
 #define FS_OPTS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* options, then more: into out (max entries), for values known only at
+ * run time. Returns out; what does not fit is left out. */
+const char *const *fs_opts_join(const char **out, size_t max, const char *const *options, const char *const *more);
 
 /* A detached new filesystem with options (NULL: none) and mount attributes. */
 int fs_new(const char *type, const char *source, const char *const *options, uint64_t attr);

@@ -1,10 +1,10 @@
 /* bind-user-records.c — the user and group records of a bound user, in the
  * drop-in directory nss-systemd reads (/run/host/userdb), as nspawn writes
  * them: one line of JSON per file, looked up by name and by number. */
+#include "users/bind-user.h"
 #include "lib/io-util.h"
 #include "lib/json.h"
 #include "lib/mount-util.h"
-#include "users/bind-user.h"
 
 #include <errno.h>
 #include <fcntl.h>

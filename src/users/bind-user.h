@@ -70,5 +70,14 @@ int bind_user_write_userdb(int root_fd, const char *dir, mode_t mode, const stru
 int bind_user_mount_homes(int root_fd, const struct bound_user *users, size_t n, const int *home_fds, bool idmapped,
 			  struct err *e);
 
+struct config;
+struct row;
+
+/* --here: instead of their own, each user gets a fresh home at its host
+ * path, the filesystem r says (its uid and gid the user's), and owns the
+ * directories from it down to each --bind of c inside it. */
+int bind_user_fresh_homes(int root_fd, const struct bound_user *users, size_t n, const struct config *c,
+			  const struct row *r, struct err *e);
+
 /* Free u's strings; u may then be looked up again. */
 void bound_user_free(struct bound_user *u);
