@@ -442,7 +442,7 @@ make_private() { # dir mark
 	echo "$1/pub"
 }
 
-@test "untrusted tree: a /usr that is a link out of the tree, or a file, is refused in one line, in every mode" {
+@test "escape: a -D tree whose /usr is a link out of it, or a file, is refused in one line, in every mode" {
 	local t=$VS_WORK/usrlink-$BATS_TEST_NUMBER private=$VS_WORK/private-$BATS_TEST_NUMBER mark=vs-outside-$RANDOM
 	make_tree "$t"
 	own_tree "$t"
@@ -487,7 +487,7 @@ make_private() { # dir mark
 # link, refused), or the test proves nothing.
 RACE_STARTS=150
 
-@test "untrusted tree: a twin swapping the tree's /usr with a link out while volspawn starts never gets it followed ($RACE_STARTS starts, off and map)" {
+@test "escape: a twin swapping the tree's /usr with a link out while volspawn starts never gets it followed ($RACE_STARTS starts, off and map)" {
 	local t=$VS_WORK/race-$BATS_TEST_NUMBER private=$VS_WORK/private-$BATS_TEST_NUMBER ctl=$VS_WORK/ctl-$BATS_TEST_NUMBER
 	local mark=vs-outside-$RANDOM refusal
 	make_tree "$t"
@@ -536,7 +536,7 @@ RACE_STARTS=150
 
 # ---- map: no more than an unrelated uid ------------------------------------
 
-@test "map lends no more than an unrelated uid: the user's 0600 file, a file of the user's group, a 0700 directory stay unread" {
+@test "secrets: map lends no more than an unrelated uid: the user's 0600 file, a file of the user's group, a 0700 directory stay unread" {
 	needs_root "files of the user's and of a group of the user's are put in the host's /usr"
 	local d=/usr/local/share/$VS_PREFIX-lend grp=${VS_PREFIX}g mark=vs-lent-$RANDOM
 	groupadd "$grp"
@@ -571,7 +571,7 @@ RACE_STARTS=150
 
 # ---- propagation: the host's later mounts ------------------------------------
 
-@test "propagation: a mount the host makes after start never appears inside, below a --bind-ro or with --volatile=state" {
+@test "destruction: a mount the host makes after start never appears inside, below a --bind-ro or with --volatile=state" {
 	needs_root "the host mounts, as systemd makes every mount shared"
 	local ctl=$VS_WORK/ctl-$BATS_TEST_NUMBER src=/srv/$VS_PREFIX-shared mode inside
 	mkdir -p "$ctl" "$src"

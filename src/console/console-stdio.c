@@ -61,6 +61,8 @@ int console_stdio_open(struct console_stdio *s, struct err *e)
 
 void console_stdio_child(const struct console_stdio *s)
 {
+	if (!s->on)
+		return;
 	for (int i = 0; i < 3; i++)
 		if (s->child[i] >= 0)
 			dup2(s->child[i], i);
@@ -68,6 +70,8 @@ void console_stdio_child(const struct console_stdio *s)
 
 void console_stdio_started(struct console_stdio *s)
 {
+	if (!s->on)
+		return;
 	for (int i = 0; i < 3; i++) {
 		if (s->child[i] >= 0 && !(i == 2 && s->shared))
 			close(s->child[i]);
@@ -95,6 +99,8 @@ static void add_slot(struct console_stdio *s, struct pollfd *fds, int max, int f
 int console_stdio_pollfds(struct console_stdio *s, struct pollfd *fds, int max)
 {
 	s->n_slots = 0;
+	if (!s->on)
+		return 0;
 	if (max > CONSOLE_STDIO_POLLFDS)
 		max = CONSOLE_STDIO_POLLFDS;
 	if (s->pipe[0] >= 0 && !s->done[0]) {
@@ -116,7 +122,7 @@ int console_stdio_pollfds(struct console_stdio *s, struct pollfd *fds, int max)
 
 int console_stdio_timeout_ms(const struct console_stdio *s)
 {
-	bool waiting = s->pipe[0] >= 0 && !s->done[0] && !s->buf[0].len && !foreground(s->term[0]);
+	bool waiting = s->on && s->pipe[0] >= 0 && !s->done[0] && !s->buf[0].len && !foreground(s->term[0]);
 	return waiting ? BACKGROUND_MS : -1;
 }
 
