@@ -40,7 +40,7 @@ void *usrfs_watch_thread(void *server);
  * symlink followed, and *name pointing at that component (dir holds the
  * directory's path meanwhile). Returns the fd (dir_fd itself for a name at
  * the top), -ENOENT, or -ESTALE where a directory was replaced by a link.
- * Give it back with usrfs_parent_done. */
+ * dir is scratch, left cut. Give the fd back with usrfs_parent_done. */
 int usrfs_parent(struct usrfs_server *s, const char *path, char *dir, size_t size, const char **name);
 void usrfs_parent_done(struct usrfs_server *s, int fd);
 
