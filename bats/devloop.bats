@@ -115,6 +115,23 @@ gone"
 	assert_host_unchanged
 }
 
+@test "a --bind in or over /etc is the user's: nothing of the host's /etc is written into it" {
+	local d=$VS_WORK/etc-bind-$BATS_TEST_NUMBER
+	as_user mkdir "$d"
+	as_user sh -c "echo mine > '$d/mine'"
+	# bound, the user's own files are container root's to write
+	run vs -q --bind-user="$VS_USER" --bind="$d:/etc/pam.d" -- sh -c 'ls -A /etc/pam.d; command -v awk'
+	assert_success
+	assert_output "mine
+/usr/bin/awk"
+	run vs -q --bind-user="$VS_USER" --bind="$d:/etc/" -- ls -A /etc
+	assert_success
+	assert_output mine
+	run ls -A "$d"
+	assert_output mine
+	assert_host_unchanged
+}
+
 @test "a command twin's /etc holds no identity of the host's and no other user" {
 	run vs -q -- sh -c 'cat /etc/passwd; for f in machine-id hostname subuid subgid shadow gshadow passwd- fstab; do [ ! -e /etc/$f ] || echo "present: $f"; done'
 	assert_success

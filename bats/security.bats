@@ -123,6 +123,8 @@ UNMOUNT='for m in $(cut -d" " -f5 /proc/self/mountinfo | sort -r); do umount -l 
 @test "destruction: writes into every path container root can see change nothing on the host but the bound home" {
 	needs_root "a scratch user whose home is written"
 	local ro=$VS_WORK/ro-$BATS_TEST_NUMBER before=$BATS_TEST_TMPDIR/before
+	# a name of this run only: what an interrupted run left is not ours
+	local mark=.vs-attack-$RANDOM$RANDOM
 	make_ro_data "$ro"
 	manifest > "$before"
 	# a new file in every directory, a byte appended to every file, and
@@ -130,7 +132,7 @@ UNMOUNT='for m in $(cut -d" " -f5 /proc/self/mountinfo | sort -r); do umount -l 
 	run vs_scratch -q --volatile=yes --bind-user="$SCRATCH" --bind-ro="$ro:/srv/ro" --bind-ro=/var:/mnt/var -- sh -c "$UNLOCK"'
 		find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o -type d -print > /run/dirs 2>/dev/null
 		find / \( -path /proc -o -path /sys -o -path /dev \) -prune -o -type f -print > /run/files 2>/dev/null
-		while read -r d; do true > "$d/.vs-attack"; done < /run/dirs 2>/dev/null
+		while read -r d; do true > "$d/'"$mark"'"; done < /run/dirs 2>/dev/null
 		while read -r f; do printf x >> "$f"; done < /run/files 2>/dev/null
 		for f in /proc/sys/vm/swappiness /proc/sys/kernel/printk /proc/sys/net/core/somaxconn /sys/kernel/mm/transparent_hugepage/enabled; do
 			v=$(cat "$f") && echo "$v" > "$f" 2>/dev/null && echo "WROTE $f"
@@ -141,9 +143,9 @@ UNMOUNT='for m in $(cut -d" " -f5 /proc/self/mountinfo | sort -r); do umount -l 
 	(( ${lines[-1]} > 10000 ))   # it saw /usr
 	assert_manifest_unchanged "$before"
 	# nor anywhere the manifest leaves out
-	run find / -xdev -path "$SCRATCH_HOME" -prune -o -name .vs-attack -print
+	run find / -xdev -path "$SCRATCH_HOME" -prune -o -name "$mark" -print
 	assert_output ""
-	[ -e "$SCRATCH_HOME/.vs-attack" ]
+	[ -e "$SCRATCH_HOME/$mark" ]
 	assert_equal "$(cat "$ro/keep")" keep
 	assert_host_unchanged
 }

@@ -301,7 +301,10 @@ static inline int populate(struct dirs *d, enum etc_mode mode, struct err *e)
 	assert_true(host >= 0 && dst >= 0);
 	e->code = 0;
 	e->msg[0] = '\0';
-	int r = etc_populate(host, dst, mode, "box", NULL, 0, e);
+	/* what the mount table overlays, as the layout leaves it out */
+	static const char *const overlaid[] = { "alternatives/", "ssl/certs/", NULL };
+	const struct etc_spec s = { .mode = mode, .hostname = "box", .leave_out = overlaid };
+	int r = etc_populate(host, dst, &s, e);
 	close(host);
 	close(dst);
 	return r;

@@ -254,6 +254,39 @@ static void test_overlaid_directories_left_out(void **state)
 	}
 }
 
+/* What the layout makes below /etc itself is left out, so the copy may
+ * run beside it: an entry, an entry deeper down, only a directory by a
+ * name (a file by it is copied), and "" for the whole of /etc, where
+ * nothing is written then. */
+static void test_leave_out(void **state)
+{
+	struct dirs *d = *state;
+	struct err e = { 0 };
+	char p[512];
+	struct stat st;
+	int host = open(d->host, O_PATH | O_DIRECTORY | O_CLOEXEC), dst = open(d->dst, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(host >= 0 && dst >= 0);
+	static const char *const some[] = { "pam.d/login", "security", "shells/", NULL };
+	const struct etc_spec s = { .mode = ETC_BASE, .hostname = "box", .leave_out = some };
+	assert_int_equal(etc_populate(host, dst, &s, &e), 0);
+	const struct { const char *rel; int present; } want[] = {
+		{ "pam.d/login", 0 }, { "pam.d/common-auth", 1 }, { "security", 0 }, { "shells", 1 }, { "passwd", 1 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		snprintf(p, sizeof p, "%s/%s", d->dst, want[i].rel);
+		assert_int_equal(lstat(p, &st) == 0, want[i].present);
+	}
+	static const char *const all[] = { "", NULL };
+	const struct etc_spec none = { .mode = ETC_BASE, .hostname = "box", .leave_out = all };
+	snprintf(p, sizeof p, "rm -rf '%s'/* && test -z \"$(ls -A '%s')\"", d->dst, d->dst);
+	assert_int_equal(system(p), 0);
+	assert_int_equal(etc_populate(host, dst, &none, &e), 0);
+	snprintf(p, sizeof p, "test -z \"$(ls -A '%s')\"", d->dst);
+	assert_int_equal(system(p), 0);
+	close(host);
+	close(dst);
+}
+
 /* Errors of the destination are real: here a file size limit stands in
  * for a full tmpfs. */
 static void test_write_error_reported(void **state)
@@ -299,6 +332,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_existing_entries_kept, setup_empty, teardown),
 		cmocka_unit_test_setup_teardown(test_twice_no_duplicates, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_overlaid_directories_left_out, setup_host, teardown),
+		cmocka_unit_test_setup_teardown(test_leave_out, setup_host, teardown),
 		cmocka_unit_test_setup_teardown(test_write_error_reported, setup_empty, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -177,7 +177,8 @@ static void test_etc_fill_makes_way_for_firstboot(void **state)
 	put(r, "/host/locale.conf", "LANG=de_DE.UTF-8\n");
 	snprintf(host, sizeof host, "%s/host", r->path);
 	c.creds = (struct credentials){ &cred, 1 };
-	assert_int_equal(etc_fill(r->fd, "/etc", host, &c, NULL, 0, &e), 0);
+	const struct etc_spec s = { .mode = c.etc_mode, .hostname = c.hostname };
+	assert_int_equal(etc_fill(r->fd, "/etc", host, &c.creds, &s, &e), 0);
 	snprintf(p, sizeof p, "%s/etc/timezone", r->path);
 	assert_int_equal(access(p, F_OK), -1);
 	snprintf(p, sizeof p, "%s/etc/locale.conf", r->path);
@@ -192,7 +193,8 @@ static void test_etc_fill_without_a_host_etc(void **state)
 	struct config c = { .etc_mode = ETC_BASE, .hostname = "box" };
 	struct err e = { 0 };
 	mk(r, "/etc");
-	assert_int_equal(etc_fill(r->fd, "/etc", "/nonexistent", &c, NULL, 0, &e), -ENOENT);
+	const struct etc_spec s = { .mode = c.etc_mode, .hostname = c.hostname };
+	assert_int_equal(etc_fill(r->fd, "/etc", "/nonexistent", &c.creds, &s, &e), -ENOENT);
 	assert_non_null(strstr(e.msg, "cannot open /nonexistent"));
 }
 

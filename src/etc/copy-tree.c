@@ -14,6 +14,7 @@
 
 struct walk {
 	copy_filter *want;
+	const void *ctx;
 	const char *label;    /* the source's name in messages, e.g. "/etc" */
 	char rel[PATH_MAX];   /* the current entry below the source: for the filter and messages, never for opening */
 	struct err *e;
@@ -158,7 +159,7 @@ static int copy_entry(struct walk *w, int src, int dst, const struct dirent *de)
 	int r = entry_mode(src, de, &mode);
 	if (r < 0)
 		return source_error(w, -r);
-	if (!w->want(w->rel, mode))
+	if (!w->want(w->ctx, w->rel, mode))
 		return 0;
 	if (S_ISREG(mode))
 		return copy_file(w, src, dst, de->d_name);
@@ -207,9 +208,9 @@ static int copy_entries(struct walk *w, int src, int dst)
 	return r;
 }
 
-int copy_tree(int src_fd, int dst_fd, copy_filter *want, const char *label, struct err *e)
+int copy_tree(int src_fd, int dst_fd, copy_filter *want, const void *ctx, const char *label, struct err *e)
 {
-	struct walk w = { .want = want, .label = label, .e = e };
+	struct walk w = { .want = want, .ctx = ctx, .label = label, .e = e };
 	/* a readable fd of our own: src_fd may be O_PATH, and readdir consumes its fd */
 	int src = openat(src_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)

@@ -21,16 +21,16 @@ static void make_way(int dst, const struct credentials *creds)
 	}
 }
 
-int etc_fill(int root_fd, const char *where, const char *host_etc, const struct config *c,
-	     const struct bound_user *users, size_t n, struct err *e)
+int etc_fill(int root_fd, const char *where, const char *host_etc, const struct credentials *creds,
+	     const struct etc_spec *s, struct err *e)
 {
 	int host = open(host_etc, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (host < 0)
 		return err_sys(e, errno, "cannot open %s", host_etc);
 	int dst = resolve_in(root_fd, where);
-	int r = dst < 0 ? err_sys(e, -dst, "cannot open %s", where) : etc_populate(host, dst, c->etc_mode, c->hostname, users, n, e);
+	int r = dst < 0 ? err_sys(e, -dst, "cannot open %s", where) : etc_populate(host, dst, s, e);
 	if (r == 0)
-		make_way(dst, &c->creds);
+		make_way(dst, creds);
 	close(host);
 	if (dst >= 0)
 		close(dst);

@@ -62,28 +62,28 @@ static const char *const host_exclusions[] = {
 	"nsswitch.conf",
 };
 
-/* Directories the mount table (inside/mount-table.c) overlays instead:
- * hundreds of links each, the most of a copy's time. A link by such a
- * name (Fedora's ssl/certs) is copied as usual. */
-static const char *const overlaid[] = { "alternatives", "ssl/certs" };
-
 #define N(a) (sizeof (a) / sizeof (a)[0])
 #define NSSWITCH_MAX 65536
 
-static bool is_overlaid(const char *rel, mode_t mode)
+/* What the layout makes there itself (struct etc_spec). */
+static bool left_out(const struct etc_spec *s, const char *rel, mode_t mode)
 {
-	for (size_t i = 0; S_ISDIR(mode) && i < N(overlaid); i++)
-		if (!strcmp(rel, overlaid[i]))
+	for (const char *const *p = s->leave_out; p && *p; p++) {
+		size_t n = strlen(*p);
+		if (n == 0)
 			return true;
+		if ((*p)[n - 1] == '/' ? S_ISDIR(mode) && !strncmp(rel, *p, n - 1) && rel[n - 1] == '\0' : !strcmp(rel, *p))
+			return true;
+	}
 	return false;
 }
 
 /* Listed, below a listed directory, or a directory on the way to a
  * listed "dir/name" entry. */
-static bool base_wanted(const char *rel, mode_t mode)
+static bool base_wanted(const void *ctx, const char *rel, mode_t mode)
 {
 	size_t n = strlen(rel);
-	if (is_overlaid(rel, mode))
+	if (left_out(ctx, rel, mode))
 		return false;
 	for (size_t i = 0; i < N(base_table); i++) {
 		const char *b = base_table[i];
@@ -96,9 +96,9 @@ static bool base_wanted(const char *rel, mode_t mode)
 	return false;
 }
 
-static bool host_wanted(const char *rel, mode_t mode)
+static bool host_wanted(const void *ctx, const char *rel, mode_t mode)
 {
-	if (is_overlaid(rel, mode))
+	if (left_out(ctx, rel, mode))
 		return false;
 	for (size_t i = 0; i < N(host_exclusions); i++)
 		if (fnmatch(host_exclusions[i], rel, FNM_PATHNAME) == 0)
@@ -272,15 +272,16 @@ static int seed_root(int dst, const char *hostname, const struct bound_user *use
 	return write_new(dst, "hosts", hosts, (size_t)len, 0644, e);
 }
 
-int etc_populate(int host_etc_fd, int dst_etc_fd, enum etc_mode mode, const char *hostname,
-		 const struct bound_user *users, size_t n_users, struct err *e)
+int etc_populate(int host_etc_fd, int dst_etc_fd, const struct etc_spec *s, struct err *e)
 {
-	if (mode == ETC_EMPTY)
+	if (s->mode == ETC_EMPTY)
 		return 0;
-	if (mode != ETC_BASE && mode != ETC_HOST)
-		return err_set(e, EINVAL, "unknown --etc mode %d", (int)mode);
-	int r = copy_tree(host_etc_fd, dst_etc_fd, mode == ETC_BASE ? base_wanted : host_wanted, "/etc", e);
+	if (s->mode != ETC_BASE && s->mode != ETC_HOST)
+		return err_set(e, EINVAL, "unknown --etc mode %d", (int)s->mode);
+	if (left_out(s, "", S_IFDIR))
+		return 0;   /* something of the user's lies over all of it */
+	int r = copy_tree(host_etc_fd, dst_etc_fd, s->mode == ETC_BASE ? base_wanted : host_wanted, s, "/etc", e);
 	if (r == 0)
 		r = write_nsswitch(host_etc_fd, dst_etc_fd, e);
-	return r < 0 ? r : seed_root(dst_etc_fd, hostname, users, n_users, e);
+	return r < 0 ? r : seed_root(dst_etc_fd, s->hostname, s->users, s->n_users, e);
 }

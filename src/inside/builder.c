@@ -160,7 +160,8 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 void builder_main(const struct config *c, const struct handoff *ho, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .usr_fd = -1, .idmapped_fd = -1, .root_fd = -1, .sock = sock };
+	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .usr_fd = -1, .idmapped_fd = -1, .root_fd = -1, .sock = sock,
+			   .etc_fd = -1 };
 	char uuid[37];
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);

@@ -5,6 +5,7 @@
 #include "creds/creds.h"
 #include "etc/etc.h"
 #include "inside/kernel-fs.h"
+#include "inside/etc-job.h"
 #include "inside/mount-table.h"
 #include "inside/user-mounts.h"
 #include "lib/channel.h"
@@ -360,12 +361,8 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return etc_write_autologin(l->root_fd, r->where, r->mode, l->cfg->autologin, e);
 	case OVERLAY_DIR:
 		return overlay_dir(l, r);
-	case ETC: {
-		/* booted, the bound users come from /run/host/userdb; a command
-		 * has no nss-systemd to read it for sure */
-		size_t n = l->cfg->boot ? 0 : l->ho->n_users;
-		return etc_fill(l->root_fd, r->where, strchr(r->what, ':') + 1, l->cfg, l->ho->users, n, e);
-	}
+	case ETC:
+		return etc_job_start(l, r, e);
 	case COVERS:
 		return cover_kernel_fs(l, r, e);
 	case UUID: {
@@ -386,13 +383,13 @@ static const char *verb(enum kind k)
 	}
 }
 
-/* The rows of one phase: phase is 0, INNER or LATE. */
+/* The rows of one phase: phase is 0 or INNER. */
 static int apply_rows(struct layout *l, unsigned phase, struct err *e)
 {
 	int r;
 	for (size_t i = 0; i < mount_table_size; i++) {
 		const struct row *row = &mount_table[i];
-		if (!mount_table_wanted(row, l->cfg, l->ho) || (row->when & (INNER | LATE)) != phase)
+		if (!mount_table_wanted(row, l->cfg, l->ho) || (row->when & INNER) != phase)
 			continue;
 		e->code = 0;
 		r = apply(l, row, e);
@@ -415,7 +412,7 @@ int layout_build(struct layout *l, struct err *e)
 
 int layout_build_late(struct layout *l, struct err *e)
 {
-	return apply_rows(l, LATE, e);
+	return etc_job_wait(l, e);
 }
 
 /* The root as the container's first process sees it: a clone of the

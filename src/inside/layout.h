@@ -5,6 +5,8 @@
 #include "inside/handoff.h"
 #include "lib/err.h"
 
+#include <sys/types.h>
+
 struct layout {
 	const struct config *cfg;
 	const struct handoff *ho;
@@ -18,6 +20,8 @@ struct layout {
 	int root_fd;       /* the container's root, once mounted */
 	int *prepared;     /* per table row: a detached tree made early, or -1 */
 	const char *uuid;  /* the container's UUID */
+	pid_t etc_pid;     /* the /etc copy running beside the rest (inside/etc-job.c), or 0 */
+	int etc_fd;        /* its error, if it fails */
 };
 
 /* Make, as the invoking user and before the id maps exist, the detached
@@ -30,9 +34,9 @@ void layout_prepare(struct layout *l);
  * container's own namespaces (proc, mqueue, a private sysfs, cgroup2). */
 int layout_build(struct layout *l, struct err *e);
 
-/* Then, once the container's first process runs, the files it needs only
- * when it is about to start the payload (the host's /etc): written by the
- * builder meanwhile, on the second core. */
+/* Then, once the container's first process runs, what it needs only when
+ * it is about to start the payload: the copy of the host's /etc, made
+ * meanwhile on the second core, is waited for. */
 int layout_build_late(struct layout *l, struct err *e);
 
 /* In the container's first process, after layout_build's mounts were

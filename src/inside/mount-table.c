@@ -45,6 +45,9 @@ const struct row mount_table[] = {
 	{ DIR_,  "/opt",                       NULL,                  NULL,                                         0,                       0755,  V_YES },
 	{ ZONE,  "/etc/localtime",             NULL,                  NULL,                                         0,                       0,     V_YES | V_OVERLAY },
 	{ COPY,  "/etc/resolv.conf",           "/etc/resolv.conf",    NULL,                                         0,                       0644,  V_YES | V_OVERLAY },
+	/* the host's /etc, copied by a process of its own from here on while
+	 * the rows below are made; it leaves out what they make below /etc */
+	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC },
 	{ FS,    "/var",                       "tmpfs",               TMPFS_ROOT,                                   0,                       0,     V_STATE },
 	{ DIR_,  "/tmp",                       NULL,                  NULL,                                         0,                       01777, V_ANY },
 	{ FS,    "/tmp",                       "tmpfs",               TMPFS_TMP,                                    NOSUID | NODEV,          0,     V_ANY },
@@ -113,6 +116,10 @@ const struct row mount_table[] = {
 	{ LINK,  "/etc/systemd/system/sys-kernel-tracing.mount", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT },
 	{ LINK,  "/etc/systemd/system/systemd-networkd.service", "/dev/null", NULL,                                 0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
 	{ LINK,  "/etc/systemd/system/systemd-networkd.socket", "/dev/null", NULL,                                  0,                       0,     V_YES | V_OVERLAY | BOOT | HOSTNET },
+	/* farms of links, too many to copy at every start (the copy leaves
+	 * them out); their writable layers are in /run/host/etc-layers/<where> */
+	{ OVERLAY_DIR, "/etc/alternatives",    "host:/etc/alternatives", OVERLAY_OPTS,                              0,                       0755,  V_YES | HOST_ETC },
+	{ OVERLAY_DIR, "/etc/ssl/certs",       "host:/etc/ssl/certs", OVERLAY_OPTS,                                 0,                       0755,  V_YES | HOST_ETC },
 	{ FRESH_HOMES, "each bound user's home", "tmpfs",           TMPFS_HOME,                                   NOSUID | NODEV,          0700,  V_ANY | USERS | HERE },
 	{ BINDS, "DST of each --bind[-ro]",    "SRC, opened as the user", NULL,                                     0,                       0,     V_ANY },
 	{ TMPFS, "PATH of each --tmpfs",       "tmpfs",               NULL,                                         NOSUID | NODEV,          0,     V_ANY },
@@ -121,13 +128,8 @@ const struct row mount_table[] = {
 	{ CREDS, CREDS_DIR,                  "ramfs",               RAMFS_CREDS,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0700, V_ANY | CREDS_ },
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
-	/* farms of links, too many to copy at every start (etc/etc.c leaves
-	 * them out); their writable layers are in /run/host/etc-layers/<where> */
-	{ OVERLAY_DIR, "/etc/alternatives",    "host:/etc/alternatives", OVERLAY_OPTS,                              0,                       0755,  V_YES | HOST_ETC },
-	{ OVERLAY_DIR, "/etc/ssl/certs",       "host:/etc/ssl/certs", OVERLAY_OPTS,                                 0,                       0755,  V_YES | HOST_ETC },
 	/* after every mount of the builder's: none shows the host's processes */
 	{ COVERS, "each host procfs and sysfs below /", "tmpfs",      TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY },
-	{ ETC,   "/etc",                       "host:/etc",           NULL,                                         0,                       0,     V_YES | HOST_ETC | LATE },
 };
 
 const size_t mount_table_size = sizeof mount_table / sizeof mount_table[0];

@@ -36,7 +36,8 @@ enum kind {
 	AUTOLOGIN, /* --autologin's console-getty drop-in (etc/autologin.c) */
 	OVERLAY_DIR, /* the host directory `what`, writable and throwaway: an overlay whose
 		      * upper layer is on /run; skipped where the host has no such directory */
-	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c) */
+	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c), copied
+		    * beside the rows below it (inside/etc-job.c) */
 	COVERS,    /* a `what` over each procfs and sysfs of the host's that the rows
 		    * above brought in with a tree, bind or home (inside/kernel-fs.c) */
 };
@@ -58,9 +59,6 @@ enum when {
 	HOST_ETC = 32768, /* only with --etc=base or host */
 	OWN_HOMES = 65536, /* only without --here: the bound users' own homes */
 	HERE = 131072,  /* only with --here */
-	LATE = 262144,  /* files the builder writes while the container's first process
-			 * finishes its namespaces: no mount may be LATE, as the first
-			 * process has its copy of the mounts by then */
 };
 
 struct row {
