@@ -255,11 +255,12 @@ boot_fails_with() { # text args...
 	fails_with "$VS_USER_NOSUB" "${VS_USER_NOSUB}'s home /nonexistent does not exist; --bind-user binds it into the container: create it or name another user" --bind-user="$VS_USER_NOSUB" -b
 }
 
-@test "catalogue: a tree without /usr for --volatile=yes" {
+@test "catalogue: a tree without /usr for --volatile=yes, or for map to serve" {
 	local tree=$VS_WORK/nousr-$BATS_TEST_NUMBER
 	mkdir -p "$tree/etc"
 	echo ID=x > "$tree/etc/os-release"
 	fails_with "$VS_USER" "$tree has no /usr directory; --volatile=yes uses only the tree's /usr" -D "$tree" --volatile=yes -- true
+	fails_with "$VS_USER" "--private-users-ownership=map: $tree has no /usr directory to serve; use --private-users-ownership=off" -D "$tree" --volatile=state --private-users-ownership=map -- true
 }
 
 @test "catalogue: /etc/subuid and /etc/subgid contents: a malformed line is no range; a range in one file only names the other" {

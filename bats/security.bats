@@ -330,15 +330,15 @@ done; echo checked'
 }
 
 @test "escape: no controlling terminal of the host's: no /dev/tty, no TIOCSTI into the user's shell" {
-	# stdin and stdout not terminals: the command runs piped, with the
-	# terminal as stderr only
+	# stdin and stdout not terminals: the command runs piped, the terminal
+	# stderr only, and that relayed: no terminal at all inside
 	run env SHELL=/bin/bash script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c '
 		echo x > /dev/tty && echo "TTY OPEN"
 		perl -e "my \$c = q(x); print ioctl(STDERR, 0x5412, \$c) ? qq(STI OK\n) : qq(STI \$!\n)"') < /dev/null | cat" /dev/null
 	assert_success
 	refute_output --partial "TTY OPEN"
 	refute_output --partial "STI OK"
-	assert_output --partial "STI Operation not permitted"
+	assert_output --partial "STI Inappropriate ioctl for device"
 	assert_host_unchanged
 }
 
@@ -418,5 +418,289 @@ done; echo checked'
 	run --separate-stderr vs -q --rlimit=BOGUS=1 -- true
 	assert_failure
 	assert_equal "${#stderr_lines[@]}" 1
+	assert_host_unchanged
+}
+
+# ---- untrusted trees: nothing outside the tree ------------------------------
+
+# What volspawn says of a tree whose /usr is not a directory of its own.
+usr_refusal() { # tree what
+	echo "volspawn: $1/usr is $2, not a directory: volspawn takes nothing from outside the tree; give a tree whose /usr is a directory"
+}
+
+# The tree's own directory the user's, as one unpacked by the user is
+# (make_tree, run as root, leaves it root's).
+own_tree() { # dir
+	! is_root || chown "$VS_USER:" "$1"
+}
+
+# A directory behind one only the user may enter (what no unrelated uid
+# reaches, and a bind opened as the user would show), with a marker and a
+# cat to show it, so that it would serve as a /usr; its path is printed:
+# what a /usr pointing out of the tree would lead to.
+make_private() { # dir mark
+	as_user sh -c 'mkdir -p "$1/pub/bin" && chmod 700 "$1" && echo "$2" > "$1/pub/marker" &&
+		cp /usr/bin/busybox "$1/pub/bin/" && ln -s busybox "$1/pub/bin/cat" && ln -s busybox "$1/pub/bin/sh"' sh "$1" "$2"
+	echo "$1/pub"
+}
+
+@test "escape: a -D tree whose /usr is a link out of it, or a file, is refused in one line, in every mode" {
+	local t=$VS_WORK/usrlink-$BATS_TEST_NUMBER private=$VS_WORK/private-$BATS_TEST_NUMBER mark=vs-outside-$RANDOM
+	make_tree "$t"
+	own_tree "$t"
+	# an os-release outside /usr: the tree stays an OS tree whatever /usr is
+	vs -q --bind="$t:/t" -- sh -c 'echo ID=volspawn-test > /t/etc/os-release'
+	private=$(make_private "$private" "$mark")
+	# a decoy where the link leads inside the tree: a relative link out,
+	# "../private-N/pub", is "/private-N/pub" resolved in the tree
+	as_user mkdir -p "$t/${private#"$VS_WORK/"}"
+	as_user mv "$t/usr" "$t/usr.real"
+	# what the container shows of the user's private directory, or of the
+	# host's root (its processes), were either served or bound as /usr
+	local probe='cat /usr/marker 2>/dev/null; [ -e /usr/proc/1/status ] && echo HOST-ROOT; echo ran'
+	local target spec what got=""
+	for target in "$private" "../${private#"$VS_WORK/"}" / file; do
+		as_user rm -f "$t/usr"
+		if [ "$target" = file ]; then as_user touch "$t/usr"; else as_user ln -s "$target" "$t/usr"; fi
+		for spec in "yes off" "yes map" "state off" "state map" "overlay off" "overlay map" "no off"; do
+			set -- $spec
+			run --separate-stderr vs -q -D "$t" --volatile="$1" --private-users-ownership="$2" -- sh -c "$probe"
+			got+="$target $spec: status $status: $output ${stderr_lines[*]}"$'\n'
+		done
+	done
+	# nothing outside the tree was reached, in any mode...
+	[[ "$got" != *"$mark"* && "$got" != *HOST-ROOT* ]] || fail "reached outside the tree: $got"
+	# ...because each start was refused, in one line saying why
+	while read -r target spec; do
+		what="a symlink"
+		[ "$target" = file ] && what="a file"
+		[[ "$got" == *"$target $spec: status 1:  $(usr_refusal "$t" "$what")"$'\n'* ]] || fail "$target $spec not refused as expected: $got"
+	done < <(for target in "$private" "../${private#"$VS_WORK/"}" / file; do for spec in "yes off" "yes map" "state off" "state map" "overlay off" "overlay map" "no off"; do echo "$target $spec"; done; done)
+	assert_host_unchanged
+}
+
+# How many starts the race below makes in each ownership mode. On the code
+# before the fix (the front checked usr, the builder opened it again by
+# path), 31 of 150 starts with off served the link's target, about one in
+# five (with the twin swapping thousands of times a millisecond, each start
+# lands on either side): were the hole still open at that rate, 150 starts
+# without a leak would have a chance of 0.8^150, about 3e-15. Both sides
+# of the race must also be met (some starts on the directory, some on the
+# link, refused), or the test proves nothing.
+RACE_STARTS=150
+
+@test "escape: a twin swapping the tree's /usr with a link out while volspawn starts never gets it followed ($RACE_STARTS starts, off and map)" {
+	local t=$VS_WORK/race-$BATS_TEST_NUMBER private=$VS_WORK/private-$BATS_TEST_NUMBER ctl=$VS_WORK/ctl-$BATS_TEST_NUMBER
+	local mark=vs-outside-$RANDOM refusal
+	make_tree "$t"
+	own_tree "$t"
+	private=$(make_private "$private" "$mark")
+	mkdir -p "$ctl" && chmod 1777 "$ctl"
+	vs -q --bind="$t:/t" -- sh -c 'echo tree > /t/usr/marker; echo ID=volspawn-test > /t/etc/os-release'
+	as_user ln -s "$private" "$t/usr.link"
+	refusal=$(usr_refusal "$t" "a symlink")
+	# the second twin: the same user's container, the tree bound writable
+	# (its owner is the bound user's inside), exchanging usr and the link
+	# with renameat2(RENAME_EXCHANGE) until told to stop, leaving usr a
+	# directory at the end
+	vs -q --bind-user="$VS_USER" --bind="$t:/t" --bind="$ctl:/c" -- perl -e '
+		my ($a, $b, $n) = ("/t/usr", "/t/usr.link", 0);
+		open(my $r, ">", "/c/ready") or die; close $r;
+		until (-e "/c/stop") { syscall(316, -100, $a, -100, $b, 2) == 0 or die "renameat2: $!"; $n++ }
+		syscall(316, -100, $a, -100, $b, 2) if -l $a;
+		open(my $f, ">", "/c/swaps") or die; print $f "$n\n"' &
+	local twin=$!
+	for _ in $(seq 300); do [ -e "$ctl/ready" ] && break; sleep 0.1; done
+	[ -e "$ctl/ready" ] || fail "the twin did not start"
+	local own i out rc ok refused leaked other
+	for own in off map; do
+		ok=0 refused=0 leaked=0 other=""
+		for i in $(seq "$RACE_STARTS"); do
+			out=$(vs -q -D "$t" --volatile=yes --private-users-ownership=$own -- cat /usr/marker 2>&1) && rc=0 || rc=$?
+			case "$rc:$out" in
+			"0:tree") ok=$((ok + 1)) ;;
+			"1:$refusal") refused=$((refused + 1)) ;;
+			*"$mark"*) leaked=$((leaked + 1)) ;;
+			*) other+="start $i: status $rc: $out"$'\n' ;;
+			esac
+		done
+		echo "# $own: $ok started on the tree's /usr, $refused refused, $leaked served the link's target" >&3
+		(( leaked == 0 )) || { touch "$ctl/stop"; wait "$twin"; fail "$own: $leaked of $RACE_STARTS starts served what the link points to"; }
+		[ -z "$other" ] || { touch "$ctl/stop"; wait "$twin"; fail "$own: $other"; }
+		# the race ran: both sides of it were met
+		(( ok > 0 && refused > 0 )) || { touch "$ctl/stop"; wait "$twin"; fail "$own: $ok started, $refused refused"; }
+	done
+	touch "$ctl/stop"
+	wait "$twin"
+	(( $(cat "$ctl/swaps") > 1000 ))
+	assert_host_unchanged
+}
+
+# ---- map: no more than an unrelated uid ------------------------------------
+
+@test "secrets: map lends no more than an unrelated uid: the user's 0600 file, a file of the user's group, a 0700 directory stay unread" {
+	needs_root "files of the user's and of a group of the user's are put in the host's /usr"
+	local d=/usr/local/share/$VS_PREFIX-lend grp=${VS_PREFIX}g mark=vs-lent-$RANDOM
+	groupadd "$grp"
+	usermod -a -G "$grp" "$VS_USER"
+	mkdir -p "$d/private"
+	echo "$mark" > "$d/own" && chown "$VS_USER:" "$d/own" && chmod 600 "$d/own"
+	echo "$mark" > "$d/group" && chown "root:$grp" "$d/group" && chmod 640 "$d/group"
+	echo "$mark" > "$d/private/inner" && chmod 644 "$d/private/inner"
+	chown "$VS_USER:" "$d/private" && chmod 700 "$d/private"
+	echo lent > "$d/public" && chmod 644 "$d/public"
+	local own
+	for own in map off; do
+		# container root, past every mode bit inside, and with its locks tried
+		run vs -q --private-users-ownership=$own -- sh -c "$UNLOCK"'
+			for f in own group private/inner; do cat '"$d"'/$f; done 2>/dev/null
+			ls '"$d"'/private 2>/dev/null; cat '"$d"'/public; stat -c "%a %n" '"$d"'/own '"$d"'/group '"$d"'/private'
+		refute_output --partial "$mark"
+		refute_output --partial inner
+		assert_line --index 0 lent
+		if [ "$own" = map ]; then
+			# and the modes say so: read and search bits no more than other's
+			assert_line --index 1 "200 $d/own"
+			assert_line --index 2 "200 $d/group"
+			assert_line --index 3 "200 $d/private"
+		fi
+	done
+	rm -rf "$d"
+	gpasswd -d "$VS_USER" "$grp" > /dev/null
+	groupdel "$grp"
+	assert_host_unchanged
+}
+
+# ---- propagation: the host's later mounts ------------------------------------
+
+@test "destruction: a mount the host makes after start never appears inside, below a --bind-ro or with --volatile=state" {
+	needs_root "the host mounts, as systemd makes every mount shared"
+	local ctl=$VS_WORK/ctl-$BATS_TEST_NUMBER src=/srv/$VS_PREFIX-shared mode inside
+	mkdir -p "$ctl" "$src"
+	chmod 1777 "$ctl"
+	mount -t tmpfs -o mode=0755 tmpfs "$src"
+	mount --make-shared "$src"
+	mkdir "$src/sub"
+	for mode in bind state; do
+		rm -f "$ctl"/*
+		inside=$src
+		local args=(--volatile=state)
+		[ "$mode" = bind ] && inside=/srv/ro args=(--bind-ro="$src:/srv/ro")
+		vs -q "${args[@]}" --bind="$ctl:/tmp/c" -- sh -c 'echo up > /tmp/c/up
+			while [ ! -e /tmp/c/go ]; do sleep 0.1; done
+			'"$UNLOCK"'
+			ls -A '"$inside"'/sub; touch '"$inside"'/sub/x 2>/dev/null && echo WROTE; echo end' > "$ctl/out" 2>&1 &
+		local job=$!
+		for _ in $(seq 300); do [ -e "$ctl/up" ] && break; sleep 0.1; done
+		# a writable filesystem the container root could write, were it there
+		mount -t tmpfs -o mode=1777 tmpfs "$src/sub"
+		echo host > "$src/sub/from-host"
+		touch "$ctl/go"
+		wait "$job" || true
+		umount "$src/sub"
+		run cat "$ctl/out"
+		refute_output --partial WROTE
+		refute_output --partial from-host
+		assert_line end
+	done
+	umount "$src"
+	rmdir "$src"
+	assert_host_unchanged
+}
+
+# ---- the host's procfs and sysfs, wherever they are mounted -----------------
+
+@test "escape: a procfs or sysfs the host mounted elsewhere (a chroot's) shows nothing inside, in a tree, a bind or a served /usr" {
+	needs_root "the host mounts a chroot's /proc and /sys, as sbuild does"
+	as_user sleep 3137 &
+	local host_pid chroot=/srv/$VS_PREFIX-chroot t=$VS_WORK/kfs-$BATS_TEST_NUMBER
+	for _ in $(seq 50); do host_pid=$(pgrep -u "$VS_USER" -x -f 'sleep 3137') && break; sleep 0.1; done
+	[ -n "$host_pid" ]
+	make_tree "$t"
+	mkdir -p "$chroot/proc" "$chroot/sys" "$t/usr/kproc"
+	mount -t proc proc "$chroot/proc"
+	mount -t sysfs sysfs "$chroot/sys"
+	mount -t proc proc "$t/usr/kproc"
+	# what each shows, after the locks and covers are tried (the busybox
+	# tree has ls and the shell's builtins only)
+	local look='for d; do [ -n "$(ls -A "$d" 2>/dev/null)" ] && echo "LISTS $d"; [ -e "$d/'"$host_pid"'" ] && echo "SEES HOST $d"; done; echo end'
+	local probe="$UNLOCK; $UNMOUNT; $look"
+	run vs -q --volatile=state -- sh -c "$probe" sh "$chroot/proc" "$chroot/sys"
+	assert_success
+	assert_output end
+	run vs -q --bind-ro="$chroot:/mnt/c" -- sh -c "$probe" sh /mnt/c/proc /mnt/c/sys
+	assert_success
+	assert_output end
+	local own
+	for own in off map; do
+		run vs -q -D "$t" --volatile=yes --private-users-ownership=$own -- sh -c "$look" sh /usr/kproc
+		assert_success
+		assert_output end
+	done
+	umount "$t/usr/kproc" "$chroot/proc" "$chroot/sys"
+	rmdir "$t/usr/kproc"
+	rm -rf "$chroot"
+	kill "$host_pid"
+	assert_host_unchanged
+}
+
+# ---- keyrings under a container runtime's seccomp filter ---------------------
+
+@test "secrets: under a seccomp filter that refuses keyctl, volspawn starts and the container still reaches no keyring of the host's" {
+	needs_root "the filter is installed without no_new_privs, as a runtime does; the keyring is root's, inherited through runuser"
+	local tool=$VOLSPAWN_REPO/build/tests/seccomp-run
+	[ -x "$tool" ] || fail "$tool is missing: make bats builds it"
+	# a session keyring with a key, inherited by whatever runs below: the
+	# filter refuses keyctl only, so add_key could replace the key's
+	# payload, and request_key find it, were the container left in it
+	run perl -e '
+		my ($t, $d, $p, $name) = ("user", "vs-key", "'"$MARK"'", "vs-ring");
+		syscall(250, 1, $name) > 0 or die "keyctl: $!";
+		my $id = syscall(248, $t, $d, $p, length $p, -3);
+		$id > 0 or die "add_key: $!";
+		my $pid = fork // die;
+		if (!$pid) { exec @ARGV or die }
+		waitpid($pid, 0); print "status ", $? >> 8, "\n";
+		my $buf = "\0" x 64; my $n = syscall(250, 11, $id, $buf, 64);
+		print "payload ", substr($buf, 0, $n), "\n"' "$tool" --deny-keyctl runuser -u "$VS_USER" -- "$VS" -q -- perl -e '
+		my ($t, $d, $p) = ("user", "vs-key", "replaced");
+		my $added = syscall(248, $t, $d, $p, length $p, -3); print "add_key $added $!\n";
+		my $found = syscall(249, $t, $d, 0, 0); print "request_key $found $!\n"'
+	assert_success
+	assert_line --index 0 "add_key -1 Operation not permitted"
+	assert_line --index 1 "request_key -1 Operation not permitted"
+	assert_line "status 0"
+	assert_line "payload $MARK"
+	# a filter that also refuses further filters: one line, nothing started
+	run --separate-stderr sh -c 'cd / && exec "$@"' sh "$tool" --deny-keyctl --deny-seccomp runuser -u "$VS_USER" -- "$VS" -q -- true
+	assert_equal "$status" 1
+	assert_equal "${stderr_lines[*]}" "volspawn: cannot keep the container from your keyrings: keyctl is refused here (Operation not permitted) and a seccomp filter cannot be set (Operation not permitted); run volspawn where one of them works"
+	assert_all_gone
+}
+
+# ---- the user's terminal ---------------------------------------------------
+
+@test "escape: a terminal on stdin with stdout piped, or on stdout with stdin a file, is never the container's: no mode changed, nothing read or written behind the relay" {
+	local in=$BATS_TEST_TMPDIR/in attack
+	printf 'hello\n' > "$in"
+	# container root tries each of 0, 1, 2: turn echo off, write an escape
+	# sequence that sets the window title, read what the user types
+	attack='for fd in 0 1 2; do [ -t $fd ] && echo "TERMINAL ON $fd"; stty -echo <&$fd 2>/dev/null && echo "STTY ON $fd"; done
+		printf "\033]0;vs-pwned\007" >&0 2>/dev/null; read -r x; echo "got:$x"'
+	# stdin the terminal, stdout a pipe
+	run env SHELL=/bin/bash script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c "$attack") | cat; stty -a | grep -o -- ' -*echo '" /dev/null < "$in"
+	assert_success
+	refute_output --partial TERMINAL
+	refute_output --partial STTY
+	refute_output --partial vs-pwned
+	assert_output --partial "got:hello"
+	assert_line --index "$(( ${#lines[@]} - 1 ))" --regexp '^ echo '
+	# stdout (and stderr) the terminal, stdin a file
+	run env SHELL=/bin/bash script -qec "$(printf '%q ' runuser -u "$VS_USER" -- "$VS" -q -- sh -c "$attack") < $(printf '%q' "$in"); stty -a | grep -o -- ' -*echo '" /dev/null < /dev/null
+	assert_success
+	refute_output --partial TERMINAL
+	refute_output --partial STTY
+	assert_output --partial "got:hello"
+	assert_line --index "$(( ${#lines[@]} - 1 ))" --regexp '^ echo '
 	assert_host_unchanged
 }

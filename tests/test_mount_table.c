@@ -248,6 +248,23 @@ static void test_steps_come_last(void **state)
 	}
 }
 
+/* After every mount of the builder's, in every mode: a cover over each
+ * procfs and sysfs of the host's that came with a tree, bind or home. */
+static void test_host_kernel_filesystems_are_covered_last(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < 4; i++) {
+		struct pick p = pick(all_modes[i]);
+		const struct row *r = find(&p, COVERS, "each host procfs and sysfs below /", "tmpfs", false);
+		assert_non_null(r);
+		assert_int_equal(r->attr, RDONLY | NOSUID | NODEV | NOEXEC);
+		size_t at = (size_t)(r - mount_table);
+		/* the container's own mounts come later, in its namespaces */
+		for (size_t k = at + 1; k < mount_table_size; k++)
+			assert_true(mount_table[k].when & INNER);
+	}
+}
+
 /* What the table says of each mode agrees with the traits the front uses. */
 static void test_traits_agree_with_the_table(void **state)
 {
@@ -281,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_steps_follow_the_command_line),
 		cmocka_unit_test(test_host_etc_only_on_a_tmpfs_root),
 		cmocka_unit_test(test_steps_come_last),
+		cmocka_unit_test(test_host_kernel_filesystems_are_covered_last),
 		cmocka_unit_test(test_traits_agree_with_the_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

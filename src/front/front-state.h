@@ -8,6 +8,7 @@
 #include "cgroup/cgroup.h"
 #include "cli/config.h"
 #include "console/console.h"
+#include "console/console-stdio.h"
 #include "idmap/idmap.h"
 #include "inside/handoff.h"
 #include "lib/err.h"
@@ -28,6 +29,7 @@ struct front {
 	struct cgroup cg;    /* boot: the delegated cgroup and ours in it */
 	struct handoff ho; /* what the container's first process needs to know */
 	struct console con;  /* the relay of the container's console, once it has one */
+	struct console_stdio stdio; /* without one, the user's terminal among stdin, stdout, stderr, relayed */
 	int userns_fd;       /* the container's user namespace, for cleaning up */
 	const char *usrfs;   /* rootless map: the volspawn-usrfs program */
 	pid_t usrfs_pid;     /* and its process serving this run's /usr */

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -86,19 +87,30 @@ static int spawn(struct front *f)
 	/* the builder: the container's own namespaces are made by its first process */
 	if ((r = channel_pair(sv)) < 0)
 		return err_sys(&f->err, -r, "cannot create a socket pair");
+	/* the user's terminal is never the container's: without a pty of
+	 * its own, it gets pipes in its place */
+	if (f->cfg->console == CONSOLE_PIPE && console_stdio_open(&f->stdio, &f->err) < 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
 	f->pid = clone_ns(CLONE_NEWUSER | CLONE_NEWNS);
 	if (f->pid < 0) {
 		int saved = errno;
 		close(sv[0]);
 		close(sv[1]);
+		console_stdio_started(&f->stdio);
+		console_stdio_stop(&f->stdio);
 		return userns_explain("/proc/sys", saved, &f->err);
 	}
 	if (f->pid == 0) {
 		/* our signals stay blocked: sent to a PID 1 without a handler they
 		 * would be dropped, blocked they wait for the reaper or init */
 		close(sv[0]);
+		console_stdio_child(&f->stdio);
 		builder_main(f->cfg, &f->ho, sv[1]);
 	}
+	console_stdio_started(&f->stdio);
 	close(sv[1]);
 	f->sock = sv[0];
 	return 0;
@@ -115,11 +127,19 @@ static int idmapped_tree(struct front *f)
 		return -1;
 	snprintf(ns, sizeof ns, "/proc/%d/ns/user", (int)f->pid);
 	snprintf(path, sizeof path, "%s/%s", f->cfg->directory, sub);
-	int userns = open(ns, O_RDONLY | O_CLOEXEC);
-	int fd = userns < 0 ? -errno : tree_clone(AT_FDCWD, path, true, t->tree_read_only ? MOUNT_ATTR_RDONLY : 0, userns);
-	if (userns >= 0)
-		close(userns);
-	if (fd < 0 && !f->cfg->quiet)
+	int userns = open(ns, O_RDONLY | O_CLOEXEC), fd = userns < 0 ? -errno : -1;
+	int dir = open(f->cfg->directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* the tree's usr as the builder takes it: beneath the tree, no symlink
+	 * followed; one it cannot take is the builder's to report */
+	int src = dir < 0 || !*sub ? dir : tree_open_usr(dir, f->cfg->directory, NULL);
+	if (userns >= 0 && src >= 0)
+		fd = tree_clone(src, "", true, t->tree_read_only ? MOUNT_ATTR_RDONLY : 0, userns);
+	if (src >= 0 && src != dir)
+		close(src);
+	for (int i = 0, fds[] = { userns, dir }; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (fd < 0 && src >= 0 && !f->cfg->quiet)
 		notice("cannot idmap %s (%s); its files show as nobody inside", path, strerror(-fd));
 	return fd < 0 ? -1 : fd;
 }
@@ -219,6 +239,7 @@ static int run_once(struct front *f)
 	} else
 		status = supervise(f);
 	console_stop(&f->con);
+	console_stdio_stop(&f->stdio);
 	ownership_stop_server(&f->usrfs_pid);
 	if (f->sock >= 0)
 		close(f->sock);
@@ -232,6 +253,7 @@ int front_run(const struct config *c)
 {
 	struct front f = { .cfg = c, .root = geteuid() == 0, .sigfd = -1, .map = { .lock_fd = -1 } };
 	char usrfs[PATH_MAX] = "";
+	struct stat usr;
 	sigset_t mask, old;
 	int status = 1;
 
@@ -245,8 +267,8 @@ int front_run(const struct config *c)
 	if (warning && !c->quiet)
 		notice("%s", warning);
 
-	if (ostree_check(c, &f.err) < 0 || (!f.root && idmap_helpers_usable(&f.err) < 0) ||
-	    (!f.root && ownership_serve_usr(c, &f.ho.serve_usr, usrfs, &f.err) < 0) ||
+	if (ostree_check(c, &usr, &f.err) < 0 || (!f.root && idmap_helpers_usable(&f.err) < 0) ||
+	    (!f.root && ownership_serve_usr(c, &usr, &f.ho.serve_usr, usrfs, &f.err) < 0) ||
 	    bind_user_resolve(c->bind_users, c->n_bind_users, f.root, &f.ho.users, &f.ho.n_users, &f.err) < 0 || (c->boot && find_cgroup(&f) < 0) ||
 	    password_ask_all(c, &f.ho.creds, f.ho.users, f.ho.n_users, &f.err) < 0)
 		goto out;

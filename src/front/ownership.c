@@ -24,12 +24,6 @@
 #define USRFS_PROGRAM "/usr/local/libexec/volspawn-usrfs"
 #endif
 
-/* The served directory: the tree's /usr. */
-static void usr_dir(const struct config *c, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s/usr", strcmp(c->directory, "/") ? c->directory : "");
-}
-
 /* Next to our own program (a build directory, or an install into one
  * directory), else where make install puts it. */
 static int find_program(char *program)
@@ -64,22 +58,22 @@ static const char *cannot_serve(const struct config *c, char *program, char *why
 	return NULL;
 }
 
-int ownership_serve_usr(const struct config *c, bool *serve, char *program, struct err *e)
+int ownership_serve_usr(const struct config *c, const struct stat *usr, bool *serve, char *program, struct err *e)
 {
-	char dir[PATH_MAX], buf[PATH_MAX + 128];
-	struct stat st;
+	char buf[PATH_MAX + 128];
 	*serve = false;
 	/* measured (bench/ownership, README): served, /usr costs a command
 	 * ~4 ms more start-up and 7x slower cold metadata walks, and a command
 	 * runs as root already; a boot pays ~10% and gets su, sudo and sshd */
 	if (c->ownership == OWNERSHIP_OFF || (c->ownership == OWNERSHIP_DEFAULT && !c->boot && !c->bind_user_sudo))
 		return 0;
-	usr_dir(c, dir, sizeof dir);
 	/* a tree made inside a container is owned by the user's range
 	 * already: shown as it is, it is right; a writable tree is shown as
-	 * it is, writable */
-	if (c->ownership != OWNERSHIP_MAP && ((stat(dir, &st) == 0 && st.st_uid != 0) || !volatile_traits(c->volatile_mode)->servable))
+	 * it is, writable; a tree without /usr has nothing to serve */
+	if (c->ownership != OWNERSHIP_MAP && (!usr->st_mode || usr->st_uid != 0 || !volatile_traits(c->volatile_mode)->servable))
 		return 0;
+	if (!usr->st_mode && volatile_traits(c->volatile_mode)->servable)
+		return err_set(e, ENOENT, "--private-users-ownership=map: %s has no /usr directory to serve; use --private-users-ownership=off", c->directory);
 	const char *why = cannot_serve(c, program, buf, sizeof buf);
 	if (why && c->ownership == OWNERSHIP_MAP)
 		return err_set(e, ENOTSUP, "--private-users-ownership=map: %s", why);
@@ -91,11 +85,9 @@ int ownership_serve_usr(const struct config *c, bool *serve, char *program, stru
 	return 0;
 }
 
-int ownership_start_server(const char *program, const struct config *c, int fuse_fd, pid_t *pid, struct err *e)
+int ownership_start_server(const char *program, int fuse_fd, int usr_fd, pid_t *pid, struct err *e)
 {
-	char dir[PATH_MAX];
 	pid_t parent = getpid();
-	usr_dir(c, dir, sizeof dir);
 	*pid = fork();
 	if (*pid < 0)
 		return err_sys(e, errno, "cannot start %s", program);
@@ -108,11 +100,16 @@ int ownership_start_server(const char *program, const struct config *c, int fuse
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(1);
+	/* the fds land on 3 and 4 (without close-on-exec), whichever numbers
+	 * they had: moved above both first */
 	int null = open("/dev/null", O_RDWR);
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fuse_fd, 3) < 0)
+	int fuse = fcntl(fuse_fd, F_DUPFD_CLOEXEC, 5), usr = fcntl(usr_fd, F_DUPFD_CLOEXEC, 5);
+	if (null < 0 || fuse < 0 || usr < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(fuse, 3) < 0 || dup2(usr, 4) < 0)
 		_exit(1);
-	syscall(SYS_close_range, 4U, ~0U, 0U);
-	execl(program, "volspawn-usrfs", "3", dir, (char *)NULL);
+	syscall(SYS_close_range, 5U, ~0U, 0U);
+	/* the served directory is the one the builder opened and checked,
+	 * handed over as it is: never a path to look up again */
+	execl(program, "volspawn-usrfs", "3", "4", (char *)NULL);
 	fprintf(stderr, "volspawn: cannot run %s: %s\n", program, strerror(errno));
 	_exit(127);
 }

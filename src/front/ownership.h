@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "cli/modes.h"
@@ -11,14 +12,16 @@
 
 struct config;
 
-/* Rootless: whether volspawn-usrfs serves /usr, and where the program is
+/* Rootless: whether volspawn-usrfs serves /usr (the tree's, as usr
+ * describes it: st_mode 0 if there is none), and where the program is
  * (program holds PATH_MAX bytes). Refused map says why in e; auto falls
  * back to off with a notice. */
-int ownership_serve_usr(const struct config *c, bool *serve, char *program, struct err *e);
+int ownership_serve_usr(const struct config *c, const struct stat *usr, bool *serve, char *program, struct err *e);
 
-/* Start volspawn-usrfs on the FUSE connection fuse_fd, serving the tree's
- * /usr, as the invoking user, dying with us. */
-int ownership_start_server(const char *program, const struct config *c, int fuse_fd, pid_t *pid, struct err *e);
+/* Start volspawn-usrfs on the FUSE connection fuse_fd, serving the
+ * directory usr_fd (the tree's /usr as the builder opened it), as the
+ * invoking user, dying with us. */
+int ownership_start_server(const char *program, int fuse_fd, int usr_fd, pid_t *pid, struct err *e);
 
 /* Whether the server *pid has died (reaped: *pid becomes 0), with e
  * saying so; one that ended on its own saw the mount go, and is no failure. */

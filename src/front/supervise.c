@@ -13,12 +13,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The child mounted /usr and handed us its connection: serve it. */
-static void serve_usr(struct front *f, int fd)
+/* The child mounted /usr and handed us its connection and the tree's
+ * usr it opened: serve that. */
+static void serve_usr(struct front *f, const int fds[CHANNEL_MAX_FDS])
 {
-	if (ownership_start_server(f->usrfs, f->cfg, fd, &f->usrfs_pid, &f->err) < 0)
+	if (fds[1] < 0 || ownership_start_server(f->usrfs, fds[0], fds[1], &f->usrfs_pid, &f->err) < 0)
 		kill(f->pid, SIGKILL);
-	close(fd);
+	for (int i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 /* A server that dies leaves /usr unanswered: the container is stopped. */
@@ -30,11 +33,13 @@ static void check_usr_server(struct front *f)
 
 static void on_message(struct front *f)
 {
-	int fd, pid, status, type = channel_recv(f->sock, &fd, &pid, &f->err);
+	int fds[CHANNEL_MAX_FDS], pid, status, type = channel_recv_fds(f->sock, fds, &pid, &f->err), fd = fds[0];
 	if (type == MSG_USRFS && fd >= 0) {
-		serve_usr(f, fd);
+		serve_usr(f, fds);
 		return;
 	}
+	if (fds[1] >= 0)
+		close(fds[1]);
 	if (type == MSG_STARTED) {   /* the builder is done; the container is our child now */
 		while (waitpid(f->pid, &status, 0) < 0 && errno == EINTR)
 			;
@@ -162,17 +167,21 @@ static void relay(struct front *f, struct pollfd *p, int n)
 int supervise(struct front *f)
 {
 	for (;;) {
-		struct pollfd p[2 + CONSOLE_POLLFDS] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
+		struct pollfd p[2 + CONSOLE_POLLFDS + CONSOLE_STDIO_POLLFDS] = { { f->sigfd, POLLIN, 0 }, { f->sock, POLLIN, 0 } };
 		int n = console_pollfds(&f->con, p + 2, CONSOLE_POLLFDS), timeout = console_timeout_ms(&f->con);
+		int m = console_stdio_pollfds(&f->stdio, p + 2 + n, CONSOLE_STDIO_POLLFDS), t = console_stdio_timeout_ms(&f->stdio);
+		if (t >= 0 && (timeout < 0 || timeout > t))
+			timeout = t;
 		if (f->stop_pending && (timeout < 0 || timeout > 50))
 			timeout = 50;
-		if (poll(p, 2 + n, timeout) < 0 && errno != EINTR)
+		if (poll(p, (nfds_t)(2 + n + m), timeout) < 0 && errno != EINTR)
 			return err_sys(&f->err, errno, "poll");
 		if (f->stop_pending)
 			send_stop(f);
 		if (f->sock >= 0 && p[1].revents)
 			on_message(f);
 		relay(f, p + 2, n);
+		console_stdio_dispatch(&f->stdio, p + 2 + n, m);
 		if (!(p[0].revents & POLLIN))
 			continue;
 		struct signalfd_siginfo si;

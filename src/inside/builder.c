@@ -3,6 +3,7 @@
  * user, mounts the container's tree once the maps are written, and clones
  * the container's first process below it. */
 #include "inside/builder.h"
+#include "front/tree-check.h"
 #include "idmap/idmap.h"
 #include "inside/env.h"
 #include "inside/first-process.h"
@@ -38,6 +39,14 @@ static int open_sources(const struct config *c, struct layout *l, struct err *e)
 	l->tree_fd = open(c->directory, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (l->tree_fd < 0)
 		return err_sys(e, errno, "cannot open %s", c->directory);
+	/* the front checked the tree; this is the open that counts */
+	l->usr_fd = tree_open_usr(l->tree_fd, c->directory, e);
+	if (l->usr_fd == -ENOENT && volatile_traits(c->volatile_mode)->merged_usr)
+		return err_set(e, ENOENT, "%s has no /usr directory; --volatile=yes uses only the tree's /usr", c->directory);
+	if (l->usr_fd == -ENOENT && l->ho->serve_usr)
+		return err_set(e, ENOENT, "--private-users-ownership=map: %s has no /usr directory to serve; use --private-users-ownership=off", c->directory);
+	if (l->usr_fd < 0 && l->usr_fd != -ENOENT)
+		return l->usr_fd;
 	l->bind_fds = calloc(c->n_binds + 1, sizeof *l->bind_fds);
 	if (!l->bind_fds)
 		return err_set(e, ENOMEM, "out of memory");
@@ -82,8 +91,10 @@ static int prepare(const struct config *c, struct layout *l, struct err *e)
 	int r = open_sources(c, l, e);
 	if (r < 0)
 		return r;
-	/* host mount events may still reach us; ours never reach the host */
-	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+	/* nothing propagates either way: ours never reach the host, and a
+	 * mount the host makes later never appears inside, where it would
+	 * keep its own flags (writable below a --bind-ro, SECURITY.md) */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return err_sys(e, errno, "cannot make our mounts private");
 	layout_prepare(l);
 	return 0;
@@ -149,7 +160,7 @@ __attribute__((noreturn)) static void start_first_process(const struct config *c
 void builder_main(const struct config *c, const struct handoff *ho, int sock)
 {
 	struct err e = { 0 };
-	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .idmapped_fd = -1, .root_fd = -1, .sock = sock,
+	struct layout l = { .cfg = c, .ho = ho, .tree_fd = -1, .usr_fd = -1, .idmapped_fd = -1, .root_fd = -1, .sock = sock,
 			   .etc_fd = -1 };
 	char uuid[37];
 

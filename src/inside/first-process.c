@@ -7,6 +7,7 @@
 #include "inside/builder.h"
 #include "inside/env.h"
 #include "inside/init.h"
+#include "inside/keyring.h"
 #include "inside/net.h"
 #include "inside/reaper.h"
 #include "lib/channel.h"
@@ -14,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/keyctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,10 +113,8 @@ void first_process(const struct config *c, struct layout *l, int sock, int maps)
 	builder_die_with_front(sock);
 	prctl(PR_SET_DUMPABLE, 1);   /* our uid change cleared it; let container root see PID 1 */
 	/* the user's session keyring is possessed by whoever inherits it,
-	 * whatever their uid: the container gets an empty one */
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
-		builder_fail(sock, &(struct err){ errno, "cannot give the container a session keyring of its own" });
-	if (assemble(c, l, &e) < 0 || (c->boot && init_check(&e) < 0))
+	 * whatever their uid: the container gets an empty one, or none */
+	if (keyring_isolate(&e) < 0 || assemble(c, l, &e) < 0 || (c->boot && init_check(&e) < 0))
 		builder_fail(sock, &e);
 	/* the builder's late files (the host's /etc) are written */
 	if (read(maps, &go, 1) != 1)

@@ -4,6 +4,7 @@
 #include "inside/layout.h"
 #include "creds/creds.h"
 #include "etc/etc.h"
+#include "inside/kernel-fs.h"
 #include "inside/etc-job.h"
 #include "inside/mount-table.h"
 #include "inside/user-mounts.h"
@@ -26,12 +27,16 @@
  * directories. */
 #define STAGING "/tmp"
 
-/* A detached tree for "tree:PATH", "host:PATH" or "root:PATH". */
+/* A detached tree for "tree:PATH", "host:PATH" or "root:PATH". Of the
+ * tree, only itself and the usr opened beneath it: no path is looked up in
+ * it again, where a symlink could lead out. */
 static int source_tree(struct layout *l, const char *what, uint64_t attr)
 {
 	const char *path = strchr(what, ':') + 1;
-	if (strncmp(what, "tree:", 5) == 0)
-		return tree_clone(l->tree_fd, path, true, attr, -1);
+	if (strncmp(what, "tree:", 5) == 0) {
+		int fd = !*path ? l->tree_fd : !strcmp(path, "usr") ? l->usr_fd : -1;
+		return fd < 0 ? -ENOENT : tree_clone(fd, "", true, attr, -1);
+	}
 	if (strncmp(what, "root:", 5) == 0)
 		return tree_clone(l->root_fd, path + 1, false, attr, -1);
 	return tree_clone(AT_FDCWD, path, true, attr, -1);
@@ -225,11 +230,31 @@ static int usrfs_mount(struct layout *l, const struct row *r, struct err *e)
 		return tree;
 	}
 	int ret = tree_place(tree, l->root_fd, r->where);
-	/* its server starts at once, while the rest is built */
-	if (ret == 0 && (ret = channel_send(l->sock, MSG_USRFS, fd, NULL)) < 0)
+	/* its server starts at once, while the rest is built, on the usr we
+	 * opened and checked */
+	int fds[] = { fd, l->usr_fd };
+	if (ret == 0 && (ret = channel_send_fds(l->sock, MSG_USRFS, fds, 2, NULL)) < 0)
 		err_sys(e, -ret, "cannot hand /usr to its server");
 	close(fd);
 	return ret;
+}
+
+/* Whether the table binds the host's where (its /sys, read-only) itself. */
+static bool binds_host(const struct layout *l, const char *where)
+{
+	for (size_t i = 0; i < mount_table_size; i++) {
+		const struct row *r = &mount_table[i];
+		if (r->kind == BIND && !strcmp(r->where, where) && !strncmp(r->what, "host:", 5) && mount_table_wanted(r, l->cfg, l->ho))
+			return true;
+	}
+	return false;
+}
+
+static int cover_kernel_fs(struct layout *l, const struct row *r, struct err *e)
+{
+	char path[64];
+	staged_root(l, path, sizeof path);
+	return kernel_fs_cover(l->root_fd, path, binds_host(l, "/sys"), r, e);
 }
 
 /* The writable layers of each OVERLAY_DIR, below the root: on /run, which
@@ -340,6 +365,8 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 		return overlay_dir(l, r);
 	case ETC:
 		return etc_job_start(l, r, e);
+	case COVERS:
+		return cover_kernel_fs(l, r, e);
 	case UUID: {
 		char text[40];
 		snprintf(text, sizeof text, "%s\n", l->uuid);
@@ -352,7 +379,7 @@ static int apply(struct layout *l, const struct row *r, struct err *e)
 static const char *verb(enum kind k)
 {
 	switch (k) {
-	case FS: case BIND: case ROOT: case USRFS: case OVERLAY_DIR: return "mount";
+	case FS: case BIND: case ROOT: case USRFS: case OVERLAY_DIR: case COVERS: return "mount";
 	case RO: return "make read-only";
 	default: return "create";
 	}

@@ -11,6 +11,7 @@ struct layout {
 	const struct config *cfg;
 	const struct handoff *ho;
 	int tree_fd;       /* the OS tree, opened as the invoking user */
+	int usr_fd;        /* its usr, opened beneath it once (tree_open_usr), or -1 */
 	int *bind_fds;     /* each --bind source, opened as the invoking user */
 	int *home_fds;     /* each bound user's home, likewise */
 	bool homes_idmapped; /* root mode: home_fds are detached idmapped trees instead */

@@ -129,6 +129,8 @@ const struct row mount_table[] = {
 	{ SUDOERS, "/etc/sudoers.d/volspawn-bind-user", NULL,         NULL,                                         0,                       0440,  V_ANY | SUDO },
 	{ AUTOLOGIN, "/etc/systemd/system/console-getty.service.d/autologin.conf", NULL, NULL,                      0,                       0644,  V_ANY | BOOT | LOGIN },
 	{ POLKIT, "/etc/polkit-1/rules.d/50-volspawn-bind-user.rules", NULL, NULL,                          0,                       0644,  V_YES | V_OVERLAY | BOOT | USERS },
+	/* after every mount of the builder's: none shows the host's processes */
+	{ COVERS, "each host procfs and sysfs below /", "tmpfs",      TMPFS_COVER,                                  RDONLY | NOSUID | NODEV | NOEXEC, 0, V_ANY },
 };
 
 const size_t mount_table_size = sizeof mount_table / sizeof mount_table[0];

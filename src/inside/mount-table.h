@@ -39,6 +39,8 @@ enum kind {
 		      * upper layer is on /run; skipped where the host has no such directory */
 	ETC,       /* --etc: the host's /etc, what of it the mode takes (etc/etc.c), copied
 		    * beside the rows below it (inside/etc-job.c) */
+	COVERS,    /* a `what` over each procfs and sysfs of the host's that the rows
+		    * above brought in with a tree, bind or home (inside/kernel-fs.c) */
 };
 
 enum when {

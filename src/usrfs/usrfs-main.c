@@ -1,6 +1,6 @@
 /* usrfs-main.c — volspawn-usrfs: serves a directory (the tree's /usr) on a
  * FUSE connection that the container's root opened and mounted inside its
- * user namespace. It runs outside, as the invoking user, so it sees the
+ * user namespace; both come as fds, never as paths. It runs outside, as the invoking user, so it sees the
  * host's owners and reports them unchanged: the kernel reads them in the
  * container's namespace, where host root's files become container root's.
  * volspawn starts it; it ends when the mount goes away with the container. */
@@ -35,14 +35,18 @@ static void *worker(void *server)
 	return NULL;
 }
 
-static int setup(struct usrfs_server *s, int fuse_fd, const char *dir)
+/* dir_fd is the directory volspawn's builder opened beneath the tree and
+ * checked: served as it is, never looked up again by a path. */
+static int setup(struct usrfs_server *s, int fuse_fd, int dir_fd)
 {
 	struct stat st;
 	char fd_path[32];
-	s->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (s->dir_fd < 0 || fstat(s->dir_fd, &st) < 0)
+	s->dir_fd = dir_fd;
+	if (fstat(s->dir_fd, &st) < 0)
 		return -errno;
-	snprintf(s->proc_dir, sizeof s->proc_dir, "/proc/self/fd/%d", s->dir_fd);
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	fcntl(s->dir_fd, F_SETFD, FD_CLOEXEC);
 	int r = usrfs_nodes_init(&s->nodes, &st);
 	if (r < 0)
 		return r;
@@ -63,12 +67,12 @@ int main(int argc, char **argv)
 	pthread_t threads[WORKERS], watch;
 	int stop[2];
 	if (argc != 3) {
-		fprintf(stderr, "usage: volspawn-usrfs FUSE-FD DIRECTORY (volspawn runs it)\n");
+		fprintf(stderr, "usage: volspawn-usrfs FUSE-FD DIRECTORY-FD (volspawn runs it)\n");
 		return 2;
 	}
-	int r = setup(&s, atoi(argv[1]), argv[2]);
+	int r = setup(&s, atoi(argv[1]), atoi(argv[2]));
 	if (r < 0) {
-		fprintf(stderr, "volspawn-usrfs: cannot serve %s: %s\n", argv[2], strerror(-r));
+		fprintf(stderr, "volspawn-usrfs: cannot serve the directory on fd %s: %s\n", argv[2], strerror(-r));
 		return 1;
 	}
 	bool watching = pipe2(stop, O_CLOEXEC) == 0;

@@ -1,8 +1,10 @@
 /* usrfs-ops.c — the ownership view's answers to the kernel: read-only, by
- * path below the served directory, with the owners the host has (ids the
- * container has no room for show as nobody). The kernel checks permissions
- * itself (default_permissions); what the invoking user cannot read fails
- * here with the host's EACCES. */
+ * path below the served directory (reached as usrfs-host.c reaches it),
+ * with the owners the host has (ids the container has no room for show as
+ * nobody). The kernel checks the modes reported (default_permissions), but
+ * container root passes any: so the server itself lends only what the
+ * host lends an unrelated uid (usrfs-view.h), and what the invoking user
+ * cannot read fails here with the host's EACCES. */
 #include "usrfs/usrfs-server.h"
 
 #include <dirent.h>
@@ -21,9 +23,6 @@
  * a directory that could not be watched has its entries cached briefly. */
 #define CACHE_LONG 86400.0
 #define CACHE_SHORT 1.0
-/* The container's ids are 0..65535. */
-#define ID_LAST 65535
-#define NOBODY 65534
 
 static struct usrfs_server *server(fuse_req_t req)
 {
@@ -33,14 +32,6 @@ static struct usrfs_server *server(fuse_req_t req)
 static double cache_time(bool watched)
 {
 	return watched ? CACHE_LONG : CACHE_SHORT;
-}
-
-static void container_owners(struct stat *st)
-{
-	if (st->st_uid > ID_LAST)
-		st->st_uid = NOBODY;
-	if (st->st_gid > ID_LAST)
-		st->st_gid = NOBODY;
 }
 
 /* The kernel names one component at a time; anything else could leave
@@ -62,50 +53,80 @@ static int node_stat(struct usrfs_server *s, fuse_ino_t ino, char *path, struct 
 	int r = usrfs_node_path(&s->nodes, ino, NULL, path, PATH_MAX, who);
 	if (r < 0)
 		return r;
-	if (fstatat(s->dir_fd, path, st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? -ESTALE : -errno;
+	r = usrfs_stat(s, path, st);
+	if (r < 0)
+		return r == -ENOENT ? -ESTALE : r;
 	return same_inode(st, who) ? 0 : -ESTALE;
 }
 
-/* Open the node's file; the same inode it was looked up as, or -ESTALE. */
-static int node_open(struct usrfs_server *s, fuse_ino_t ino, int flags)
+/* Open the node's file, the same inode it was looked up as (or -ESTALE),
+ * if the host lets an unrelated uid read it (or -EACCES); *st gets its
+ * attributes. */
+static int node_open(struct usrfs_server *s, fuse_ino_t ino, int flags, struct stat *st)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	const char *name;
+	struct usrfs_ident who;
+	int r = usrfs_node_path(&s->nodes, ino, NULL, path, sizeof path, &who);
+	int parent = r < 0 ? r : usrfs_parent(s, path, dir, sizeof dir, &name);
+	if (parent < 0)
+		return parent == -ENOENT ? -ESTALE : parent;
+	int fd = openat(parent, name, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	r = fd < 0 ? (errno == ENOENT || errno == ELOOP ? -ESTALE : -errno) : 0;
+	usrfs_parent_done(s, parent);
+	if (r == 0 && (fstat(fd, st) < 0 || !same_inode(st, &who)))
+		r = -ESTALE;
+	else if (r == 0 && !usrfs_view_lends(st, S_IROTH))
+		r = -EACCES;
+	if (r < 0 && fd >= 0)
+		close(fd);
+	return r < 0 ? r : fd;
+}
+
+/* name in the directory dir (node parent, its fd open, attributes dst),
+ * as an entry the kernel may cache as long as the directory is watched;
+ * looked up only if the host lets an unrelated uid search the directory. */
+static int lookup_at(struct usrfs_server *s, fuse_ino_t parent, int dir, const struct stat *dst, const char *name,
+		     struct fuse_entry_param *e)
 {
 	char path[PATH_MAX];
 	struct usrfs_ident who;
-	struct stat st;
-	int r = usrfs_node_path(&s->nodes, ino, NULL, path, sizeof path, &who);
-	if (r < 0)
-		return r;
-	int fd = openat(s->dir_fd, path, flags | O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return errno == ENOENT ? -ESTALE : -errno;
-	if (fstat(fd, &st) < 0 || !same_inode(&st, &who)) {
-		close(fd);
-		return -ESTALE;
-	}
-	return fd;
-}
-
-/* name in directory parent, as an entry the kernel may cache as long as
- * the directory is watched. */
-static int lookup_entry(struct usrfs_server *s, fuse_ino_t parent, const char *name, struct fuse_entry_param *e)
-{
-	char path[PATH_MAX];
-	struct usrfs_ident dir;
 	*e = (struct fuse_entry_param){ 0 };
-	int r = usrfs_node_path(&s->nodes, parent, name, path, sizeof path, &dir);
+	int r = usrfs_node_path(&s->nodes, parent, name, path, sizeof path, &who);
 	if (r < 0)
 		return r;
-	if (dir.wd == WD_NONE)
-		dir.wd = usrfs_watch(s, parent);
-	e->entry_timeout = e->attr_timeout = cache_time(dir.wd >= 0);
-	if (fstatat(s->dir_fd, path, &e->attr, AT_SYMLINK_NOFOLLOW) < 0)
+	if (!same_inode(dst, &who))
+		return -ESTALE;
+	if (!usrfs_view_lends(dst, S_IXOTH))
+		return -EACCES;
+	if (who.wd == WD_NONE)
+		who.wd = usrfs_watch(s, parent);
+	e->entry_timeout = e->attr_timeout = cache_time(who.wd >= 0);
+	if (fstatat(dir, name, &e->attr, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
+	/* another filesystem mounted here: not the host's processes or devices */
+	if (e->attr.st_dev != dst->st_dev && usrfs_kernel_fs(dir, name))
+		return -EACCES;
 	e->ino = usrfs_node_ref(&s->nodes, &e->attr, path);
 	if (!e->ino)
 		return -ENOMEM;
-	container_owners(&e->attr);
+	usrfs_view_attr(&e->attr);
 	return 0;
+}
+
+/* The same, opening the directory first. */
+static int lookup_entry(struct usrfs_server *s, fuse_ino_t parent, const char *name, struct fuse_entry_param *e)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	const char *last;
+	struct stat dst;
+	int r = usrfs_node_path(&s->nodes, parent, name, path, sizeof path, NULL);
+	int fd = r < 0 ? r : usrfs_parent(s, path, dir, sizeof dir, &last);
+	if (fd < 0)
+		return fd == -ENOENT ? -ESTALE : fd;
+	r = fstat(fd, &dst) < 0 ? -errno : lookup_at(s, parent, fd, &dst, last, e);
+	usrfs_parent_done(s, fd);
+	return r;
 }
 
 static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
@@ -157,23 +178,31 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 		return;
 	} else
 		usrfs_node_seen(&s->nodes, ino, &st);
-	container_owners(&st);
+	usrfs_view_attr(&st);
 	fuse_reply_attr(req, &st, cache_time(usrfs_inotify(s) >= 0));
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 {
 	struct usrfs_server *s = server(req);
-	char path[PATH_MAX], target[PATH_MAX];
+	char path[PATH_MAX], dir[PATH_MAX], target[PATH_MAX];
+	const char *name;
 	struct usrfs_ident who;
 	struct stat st;
-	int r = node_stat(s, ino, path, &st, &who);
-	ssize_t n = r < 0 ? r : readlinkat(s->dir_fd, path, target, sizeof target - 1);
-	if (n < 0) {
-		fuse_reply_err(req, r < 0 ? -r : errno);
+	int r = usrfs_node_path(&s->nodes, ino, NULL, path, sizeof path, &who);
+	int parent = r < 0 ? r : usrfs_parent(s, path, dir, sizeof dir, &name);
+	if (parent >= 0) {
+		r = fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !same_inode(&st, &who) ? -ESTALE : 0;
+		ssize_t n = r < 0 ? r : readlinkat(parent, name, target, sizeof target - 1);
+		r = n < 0 ? (r < 0 ? r : -errno) : (int)n;
+		usrfs_parent_done(s, parent);
+	} else
+		r = parent == -ENOENT ? -ESTALE : parent;
+	if (r < 0) {
+		fuse_reply_err(req, -r);
 		return;
 	}
-	target[n] = '\0';
+	target[r] = '\0';
 	fuse_reply_readlink(req, target);
 }
 
@@ -186,7 +215,8 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 		fuse_reply_err(req, EROFS);
 		return;
 	}
-	int fd = node_open(server(req), ino, 0);
+	struct stat st;
+	int fd = node_open(server(req), ino, 0, &st);
 	if (fd < 0) {
 		fuse_reply_err(req, -fd);
 		return;
@@ -225,8 +255,15 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	fuse_reply_err(req, ENOSYS);
 }
 
+/* The directory being listed: its node, fd and attributes. */
+struct listing {
+	fuse_ino_t ino;
+	int fd;
+	struct stat st;
+};
+
 /* One entry into out; 0 when it does not fit (nothing is taken then). */
-static size_t add_entry(fuse_req_t req, fuse_ino_t ino, const struct dirent64 *de, char *out, size_t room, bool plus)
+static size_t add_entry(fuse_req_t req, const struct listing *dir, const struct dirent64 *de, char *out, size_t room, bool plus)
 {
 	if (!plus) {
 		struct stat st = { .st_ino = de->d_ino, .st_mode = DTTOIF(de->d_type) };
@@ -236,25 +273,27 @@ static size_t add_entry(fuse_req_t req, fuse_ino_t ino, const struct dirent64 *d
 	if (fuse_add_direntry_plus(req, NULL, 0, de->d_name, NULL, 0) > room)
 		return 0;
 	struct fuse_entry_param e = { .attr = { .st_ino = de->d_ino, .st_mode = DTTOIF(de->d_type) } };
-	/* . and .. carry no lookup; an entry gone meanwhile is left out */
-	if (one_component(de->d_name) && lookup_entry(server(req), ino, de->d_name, &e) < 0)
+	/* . and .. carry no lookup, nor do entries of a directory the host
+	 * lets others list but not search; an entry gone meanwhile is left out */
+	if (one_component(de->d_name) && usrfs_view_lends(&dir->st, S_IXOTH) &&
+	    lookup_at(server(req), dir->ino, dir->fd, &dir->st, de->d_name, &e) < 0)
 		return SIZE_MAX;
 	return fuse_add_direntry_plus(req, out, room, de->d_name, &e, de->d_off);
 }
 
 /* Entries from the host directory's offset off into out, as many as fit. */
-static int fill(fuse_req_t req, fuse_ino_t ino, int fd, off_t off, char *out, size_t size, bool plus, size_t *used)
+static int fill(fuse_req_t req, const struct listing *dir, off_t off, char *out, size_t size, bool plus, size_t *used)
 {
 	char buf[16384] __attribute__((aligned(__alignof__(struct dirent64))));
-	if (off && lseek(fd, off, SEEK_SET) < 0)
+	if (off && lseek(dir->fd, off, SEEK_SET) < 0)
 		return -errno;
 	for (;;) {
-		ssize_t n = getdents64(fd, buf, sizeof buf);
+		ssize_t n = getdents64(dir->fd, buf, sizeof buf);
 		if (n <= 0)
 			return n < 0 ? -errno : 0;
 		for (ssize_t at = 0; at < n;) {
 			const struct dirent64 *de = (const struct dirent64 *)(buf + at);
-			size_t len = add_entry(req, ino, de, out + *used, size - *used, plus);
+			size_t len = add_entry(req, dir, de, out + *used, size - *used, plus);
 			if (len == 0)
 				return 0;
 			if (len != SIZE_MAX)
@@ -269,11 +308,12 @@ static void list_dir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, boo
 	struct usrfs_server *s = server(req);
 	char *out = malloc(size);
 	size_t used = 0;
+	struct listing dir = { .ino = ino };
 	usrfs_watch(s, ino);   /* the kernel caches the listing from now on */
-	int fd = out ? node_open(s, ino, O_DIRECTORY) : -ENOMEM;
-	int r = fd < 0 ? fd : fill(req, ino, fd, off, out, size, plus, &used);
-	if (fd >= 0)
-		close(fd);
+	dir.fd = out ? node_open(s, ino, O_DIRECTORY, &dir.st) : -ENOMEM;
+	int r = dir.fd < 0 ? dir.fd : fill(req, &dir, off, out, size, plus, &used);
+	if (dir.fd >= 0)
+		close(dir.fd);
 	if (r < 0 && !used)
 		fuse_reply_err(req, -r);
 	else
@@ -315,27 +355,25 @@ static void reply_xattr(fuse_req_t req, size_t size, ssize_t n, const char *valu
 		fuse_reply_buf(req, value, (size_t)n);
 }
 
-static int xattr_path(fuse_req_t req, fuse_ino_t ino, char *buf, size_t size)
-{
-	struct usrfs_server *s = server(req);
-	size_t prefix = strlen(s->proc_dir) + 1;
-	if (size <= prefix)
-		return -ENAMETOOLONG;
-	memcpy(buf, s->proc_dir, prefix - 1);
-	buf[prefix - 1] = '/';
-	return usrfs_node_path(&s->nodes, ino, NULL, buf + prefix, size - prefix, NULL);
-}
-
-/* getxattr of name, or listxattr (name NULL), by path */
+/* getxattr of name, or listxattr (name NULL), by path; user.* values
+ * are a file's content, lent as its content is */
 static void xattr_op(fuse_req_t req, fuse_ino_t ino, const char *name, size_t size)
 {
-	char path[PATH_MAX + 64];
+	struct usrfs_server *s = server(req);
+	char path[PATH_MAX], proc[PATH_MAX + 64];
+	struct stat st;
+	int parent = -1;
 	char *buf = size ? malloc(size) : NULL;
-	int r = size && !buf ? -ENOMEM : xattr_path(req, ino, path, sizeof path);
+	int r = size && !buf ? -ENOMEM : usrfs_node_path(&s->nodes, ino, NULL, path, sizeof path, NULL);
+	if (r == 0)
+		r = usrfs_proc_path(s, path, proc, sizeof proc, &parent);
+	if (r == 0 && name && !strncmp(name, "user.", 5))
+		r = lstat(proc, &st) < 0 ? -errno : usrfs_view_lends(&st, S_IROTH) ? 0 : -EACCES;
 	if (r < 0)
-		fuse_reply_err(req, -r);
+		fuse_reply_err(req, r == -ENOENT ? ESTALE : -r);
 	else
-		reply_xattr(req, size, name ? lgetxattr(path, name, buf, size) : llistxattr(path, buf, size), buf);
+		reply_xattr(req, size, name ? lgetxattr(proc, name, buf, size) : llistxattr(proc, buf, size), buf);
+	usrfs_parent_done(s, parent);
 	free(buf);
 }
 

@@ -26,16 +26,17 @@
 
 int usrfs_watch(struct usrfs_server *s, uint64_t id)
 {
-	char full[PATH_MAX + 64];
+	char path[PATH_MAX], proc[PATH_MAX + 64];
 	struct usrfs_ident who;
-	int fd = usrfs_inotify(s), len = (int)strlen(s->proc_dir);
-	memcpy(full, s->proc_dir, (size_t)len);
-	full[len] = '/';
-	if (fd < 0 || usrfs_node_path(&s->nodes, id, NULL, full + len + 1, sizeof full - (size_t)len - 1, &who) < 0)
+	int fd = usrfs_inotify(s), parent;
+	if (fd < 0 || usrfs_node_path(&s->nodes, id, NULL, path, sizeof path, &who) < 0)
 		return WD_NONE;
 	if (who.wd != WD_NONE)
 		return who.wd;
-	int wd = inotify_add_watch(fd, full, WATCH_MASK);
+	if (usrfs_proc_path(s, path, proc, sizeof proc, &parent) < 0)
+		return WD_NONE;
+	int wd = inotify_add_watch(fd, proc, WATCH_MASK);
+	usrfs_parent_done(s, parent);
 	usrfs_node_set_watch(&s->nodes, id, wd < 0 ? WD_FAILED : wd);
 	return wd < 0 ? WD_FAILED : wd;
 }
@@ -45,8 +46,7 @@ static void drop_file_pages(struct usrfs_server *s, const char *dir, const char 
 {
 	char path[PATH_MAX];
 	struct stat st;
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path ||
-	    fstatat(s->dir_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path || usrfs_stat(s, path, &st) < 0)
 		return;
 	pthread_mutex_lock(&s->nodes.lock);
 	struct usrfs_node *n = usrfs_node_find(&s->nodes, st.st_dev, st.st_ino);
