@@ -12,8 +12,8 @@ CTL_SRC = $(wildcard src/ctl/*.c)
 SRC = src/main.c $(filter-out $(USRFS_SRC) $(CTL_SRC),$(wildcard src/*/*.c))
 LIBSRC = $(filter-out src/main.c,$(SRC)) src/usrfs/usrfs-nodes.c src/usrfs/usrfs-view.c src/ctl/ctl-passwd.c
 # what volspawnctl shares with volspawn: the registry of running twins,
-# the console relay, the channel, errors, the keyring kept from the twin
-CTL_SHARED = $(wildcard src/front/registry*.c) $(wildcard src/console/*.c) src/lib/channel.c src/inside/keyring.c \
+# the console relay, the channel, errors
+CTL_SHARED = $(wildcard src/front/registry*.c) $(wildcard src/console/*.c) src/lib/channel.c \
 	src/lib/clone-ns.c src/lib/err.c src/lib/io-util.c src/lib/json.c
 TESTS = $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 

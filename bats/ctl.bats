@@ -232,38 +232,6 @@ dumped() { # name
 	assert_all_gone
 }
 
-@test "ctl: under a seccomp filter that refuses keyctl, shell still enters a command twin, and nothing it runs there reaches the user's keyring" {
-	needs_root "the filter is installed without no_new_privs, as a runtime does; the keyring is root's, inherited through runuser"
-	local tool=$VOLSPAWN_REPO/build/tests/seccomp-run mark=vs-key-$RANDOM$RANDOM
-	[ -x "$tool" ] || fail "$tool is missing: make bats builds it"
-	start_twin ctlkey -q -- sleep 600
-	eventually twin_running ctlkey
-	# the worker cannot join a keyring of its own: a filter of its own
-	# keeps what it runs from the one it came with (SECURITY.md)
-	run perl -e '
-		my ($t, $d, $p) = ("user", "vs-key", "'"$mark"'");
-		syscall(250, 1, "vs-ring") > 0 or die "keyctl: $!";
-		my $id = syscall(248, $t, $d, $p, length $p, -3);
-		$id > 0 or die "add_key: $!";
-		my $pid = fork // die;
-		if (!$pid) { exec @ARGV or die }
-		waitpid($pid, 0); print "status ", $? >> 8, "\n";
-		my $buf = "\0" x 64; my $n = syscall(250, 11, $id, $buf, 64);
-		print "payload ", substr($buf, 0, $n), "\n"' "$tool" --deny-keyctl runuser -u "$VS_USER" -- "$VSCTL" shell ctlkey -- perl -e '
-		my ($t, $d, $p) = ("user", "vs-key", "replaced");
-		my $added = syscall(248, $t, $d, $p, length $p, -3); print "add_key $added $!\n";
-		my $found = syscall(249, $t, $d, 0, 0); print "request_key $found $!\n"'
-	assert_success
-	assert_line --index 0 "add_key -1 Operation not permitted"
-	assert_line --index 1 "request_key -1 Operation not permitted"
-	assert_line "status 0"
-	assert_line "payload $mark"
-	run vsctl terminate ctlkey
-	assert_success
-	wait_twin ctlkey
-	assert_all_gone
-}
-
 @test "ctl: a command twin on a terminal: a shell on a pty of its own, its exit status; login is refused" {
 	start_twin ctlcpty -- sleep 600
 	eventually twin_running ctlcpty

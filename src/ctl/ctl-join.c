@@ -3,13 +3,13 @@
  * front made it), so the kernel lets their child in and make itself root
  * there; nobody else's child, since another user owns no ancestor of it. */
 #include "ctl/ctl.h"
-#include "inside/keyring.h"
 #include "lib/channel.h"
 #include "lib/clone-ns.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/keyctl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,8 +112,8 @@ static int only_stdio_and(int sock)
 /* The worker, PID N of the twin and our child (CLONE_PARENT): it dies
  * with us, and is a session of its own, so that nothing it starts has our
  * terminal as its controlling one (no TIOCSTI into the user's shell), and
- * of a keyring of its own (or, under a filter refusing keyctl, none at
- * all), so that nothing inside possesses the user's keys. The uid change made it undumpable: container root may signal it,
+ * of a keyring of its own, so that nothing inside possesses the user's
+ * keys. The uid change made it undumpable: container root may signal it,
  * not trace it. */
 __attribute__((noreturn)) static void worker(int (*fn)(void *, int), void *arg, int sock, int go)
 {
@@ -124,9 +124,8 @@ __attribute__((noreturn)) static void worker(int (*fn)(void *, int), void *arg, 
 		_exit(1);
 	close(go);
 	setsid();
-	struct err e = { 0 };
-	if (keyring_isolate(&e) < 0) {   /* as the container's first process does */
-		channel_send(sock, MSG_ERROR, -1, &e);
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
+		channel_send(sock, MSG_ERROR, -1, &(struct err){ errno, "cannot give the worker a keyring of its own" });
 		_exit(1);
 	}
 	sigemptyset(&none);
